@@ -1,0 +1,33 @@
+/**
+ * Builds the Lambda bundles (and the local tools) with esbuild: minified
+ * ESM, AWS SDK bundled, ESM entry points preferred. These exact files are
+ * deployed by CDK, run by `npm start` and loaded by the benchmarks.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  sourcemap: 'linked',
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
+  logLevel: 'warning',
+  // ESM bundles have no `require`; some CJS dependencies still call it.
+  banner: { js: "import { createRequire as __pgCreateRequire } from 'node:module'; const require = __pgCreateRequire(import.meta.url);" },
+};
+
+/** Lambda bundles: everything inside, nothing from node_modules at run time. */
+const lambdas: Record<string, string> = {
+  api: 'functions/api/handler.ts',
+};
+
+await rm('dist', { recursive: true, force: true });
+await Promise.all(
+  Object.entries(lambdas).map(([name, entry]) =>
+    build({ ...common, entryPoints: [entry], outfile: `dist/${name}/index.mjs`, metafile: false }),
+  ),
+);

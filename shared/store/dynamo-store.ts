@@ -1,0 +1,436 @@
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import { AppError, isAppError } from '../errors.js';
+import { TABLE } from '../table.js';
+import type { TokenKind } from '../tokens/claims.js';
+import type { Store, UserPatch } from './store.js';
+import type { TokenRecord, UserRecord, UserStatus } from './records.js';
+
+type Item = Record<string, AttributeValue>;
+
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE;
+const GSI = TABLE.usersIndex;
+
+const userPk = (id: string) => `USER#${id}`;
+const emailPk = (email: string) => `EMAIL#${email.toLowerCase()}`;
+const PROFILE = 'PROFILE';
+const tokenSk = (id: string) => `TOKEN#${id}`;
+const nameSk = (name: string) => `PATNAME#${name}`;
+const slotSk = (n: number) => `PATSLOT#${String(n).padStart(4, '0')}`;
+
+const S = (s: string): AttributeValue => ({ S: s });
+const N = (n: number): AttributeValue => ({ N: String(n) });
+const key = (pk: string, sk: string): Item => ({ [PK]: S(pk), [SK]: S(sk) });
+const ttlOf = (expiresAt: number | undefined): Item => (expiresAt === undefined ? {} : { [TTL]: N(Math.ceil(expiresAt / 1000)) });
+
+const str = (item: Item, name: string): string | undefined => item[name]?.S;
+const num = (item: Item, name: string): number | undefined => (item[name]?.N === undefined ? undefined : Number(item[name]!.N));
+
+/** Options for {@link createDynamoStore}. */
+export interface DynamoStoreOptions {
+  tableName: string;
+  /** A local engine (dynalite) or another DynamoDB; absent means AWS. */
+  endpoint?: string;
+  region?: string;
+  /** Extra client configuration (tests add middleware through `client`). */
+  clientConfig?: DynamoDBClientConfig;
+}
+
+/**
+ * Builds the DynamoDB client with bounded retries and timeouts, so that a
+ * store failure ends a request within about two seconds.
+ */
+export function createDynamoClient(options: DynamoStoreOptions): DynamoDBClient {
+  return new DynamoDBClient({
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 300, requestTimeout: 800 },
+    ...options.clientConfig,
+  });
+}
+
+function userToItem(u: UserRecord): Item {
+  return {
+    ...key(userPk(u.id), PROFILE),
+    [GSI.partitionKey]: S('USERS'),
+    [GSI.sortKey]: S(u.email.toLowerCase()),
+    id: S(u.id),
+    email: S(u.email),
+    passwordHash: S(u.passwordHash),
+    // A list (not a string set) so an empty role list can be stored.
+    roles: { L: u.roles.map(S) },
+    status: S(u.status),
+    createdAt: N(u.createdAt),
+    updatedAt: N(u.updatedAt),
+    ...(u.failedLogins !== undefined ? { failedLogins: N(u.failedLogins) } : {}),
+    ...(u.lastFailedLoginAt !== undefined ? { lastFailedLoginAt: N(u.lastFailedLoginAt) } : {}),
+  };
+}
+
+function itemToUser(item: Item): UserRecord {
+  const failedLogins = num(item, 'failedLogins');
+  const lastFailedLoginAt = num(item, 'lastFailedLoginAt');
+  return {
+    id: str(item, 'id')!,
+    email: str(item, 'email')!,
+    passwordHash: str(item, 'passwordHash')!,
+    roles: (item.roles?.L ?? []).map((r) => r.S!),
+    status: (str(item, 'status') as UserStatus) ?? 'disabled',
+    createdAt: num(item, 'createdAt')!,
+    updatedAt: num(item, 'updatedAt')!,
+    ...(failedLogins !== undefined ? { failedLogins } : {}),
+    ...(lastFailedLoginAt !== undefined ? { lastFailedLoginAt } : {}),
+  };
+}
+
+function tokenToItem(t: TokenRecord): Item {
+  return {
+    ...key(userPk(t.userId), tokenSk(t.id)),
+    id: S(t.id),
+    userId: S(t.userId),
+    kind: S(t.kind),
+    createdAt: N(t.createdAt),
+    ...(t.name !== undefined ? { name: S(t.name) } : {}),
+    ...(t.expiresAt !== undefined ? { expiresAt: N(t.expiresAt) } : {}),
+    ...(t.lastUsedAt !== undefined ? { lastUsedAt: N(t.lastUsedAt) } : {}),
+    ...ttlOf(t.expiresAt),
+  };
+}
+
+function itemToToken(item: Item): TokenRecord {
+  const name = str(item, 'name');
+  const expiresAt = num(item, 'expiresAt');
+  const lastUsedAt = num(item, 'lastUsedAt');
+  return {
+    id: str(item, 'id')!,
+    userId: str(item, 'userId')!,
+    kind: str(item, 'kind') as TokenKind,
+    createdAt: num(item, 'createdAt')!,
+    ...(name !== undefined ? { name } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
+  };
+}
+
+const isConditionFailed = (err: unknown): boolean =>
+  err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+/**
+ * Turns an SDK failure into our error model. Anything the SDK throws that is
+ * not a failed condition means the store could not answer: `unavailable`.
+ */
+function storeFailure(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  return new AppError('unavailable', 'the token store is unavailable; try again shortly', {}, { cause: err });
+}
+
+/** The DynamoDB implementation of {@link Store}. Build once per process. */
+export function createDynamoStore(client: DynamoDBClient, tableName: string): Store {
+  const TableName = tableName;
+
+  async function send<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw storeFailure(err);
+    }
+  }
+
+  /** Runs a conditional write; resolves false when the condition failed. */
+  async function conditional(fn: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw storeFailure(err);
+    }
+  }
+
+  async function queryAll(pk: string, skPrefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const out = await send(() =>
+        client.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: { ':pk': S(pk), ':sk': S(skPrefix) },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        ),
+      );
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  const deleteKey = (pk: string, sk: string) => send(() => client.send(new DeleteItemCommand({ TableName, Key: key(pk, sk) })));
+
+  async function getUser(id: string): Promise<UserRecord | undefined> {
+    const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(userPk(id), PROFILE), ConsistentRead: true })));
+    return out.Item ? itemToUser(out.Item) : undefined;
+  }
+
+  /** Claims an email for a user; false when another user holds it. */
+  const claimEmail = (email: string, userId: string) =>
+    conditional(() =>
+      client.send(
+        new PutItemCommand({
+          TableName,
+          Item: { ...key(emailPk(email), 'EMAIL'), userId: S(userId) },
+          ConditionExpression: 'attribute_not_exists(#pk) OR userId = :id',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':id': S(userId) },
+        }),
+      ),
+    );
+
+  /** Releases an email claim only if this user holds it. */
+  const releaseEmail = (email: string, userId: string) =>
+    conditional(() =>
+      client.send(
+        new DeleteItemCommand({
+          TableName,
+          Key: key(emailPk(email), 'EMAIL'),
+          ConditionExpression: 'userId = :id',
+          ExpressionAttributeValues: { ':id': S(userId) },
+        }),
+      ),
+    );
+
+  /** A claim item (name or slot) is free when absent, expired, or its token record is gone. */
+  async function claim(userId: string, sk: string, tokenId: string, expiresAt: number | undefined, now: number): Promise<boolean> {
+    const put = (extraCondition: string, values: Item) =>
+      conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName,
+            Item: { ...key(userPk(userId), sk), tokenId: S(tokenId), ...(expiresAt !== undefined ? { expiresAt: N(expiresAt) } : {}), ...ttlOf(expiresAt) },
+            ConditionExpression: `attribute_not_exists(#pk) OR (attribute_exists(expiresAt) AND expiresAt <= :now)${extraCondition}`,
+            ExpressionAttributeNames: { '#pk': PK },
+            ExpressionAttributeValues: { ':now': N(now), ...values },
+          }),
+        ),
+      );
+    if (await put('', {})) return true;
+    // The holder may be a PAT whose record vanished (a revoke interrupted
+    // between its deletes). Take the claim over only if it still names that token.
+    const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(userPk(userId), sk), ConsistentRead: true })));
+    const holder = out.Item ? str(out.Item, 'tokenId') : undefined;
+    if (!holder) return put('', {});
+    const record = await send(() => client.send(new GetItemCommand({ TableName, Key: key(userPk(userId), tokenSk(holder)), ConsistentRead: true })));
+    if (record.Item) return false;
+    return put(' OR tokenId = :holder', { ':holder': S(holder) });
+  }
+
+  const store: Store = {
+    async createUser(user) {
+      if (!(await claimEmail(user.email, user.id))) throw new AppError('conflict', `a user with email ${user.email} already exists`);
+      const written = await conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName,
+            Item: userToItem(user),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        ),
+      ).catch(async (err) => {
+        await releaseEmail(user.email, user.id).catch(() => undefined);
+        throw err;
+      });
+      if (!written) {
+        await releaseEmail(user.email, user.id);
+        throw new AppError('conflict', `a user with id ${user.id} already exists`);
+      }
+    },
+
+    getUser,
+
+    async getUserByEmail(email) {
+      const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(emailPk(email), 'EMAIL'), ConsistentRead: true })));
+      const id = out.Item ? str(out.Item, 'userId') : undefined;
+      if (!id) return undefined;
+      const user = await getUser(id);
+      // A stale claim (user deleted midway) must not resolve to another address.
+      return user && user.email.toLowerCase() === email.toLowerCase() ? user : undefined;
+    },
+
+    async listUsers() {
+      const users: UserRecord[] = [];
+      let ExclusiveStartKey: Item | undefined;
+      do {
+        const out = await send(() =>
+          client.send(
+            new QueryCommand({
+              TableName,
+              IndexName: GSI.name,
+              KeyConditionExpression: '#g = :users',
+              ExpressionAttributeNames: { '#g': GSI.partitionKey },
+              ExpressionAttributeValues: { ':users': S('USERS') },
+              ExclusiveStartKey,
+            }),
+          ),
+        );
+        users.push(...(out.Items ?? []).map(itemToUser));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return users;
+    },
+
+    async updateUser(id, patch, now, expectedUpdatedAt) {
+      const current = await getUser(id);
+      if (!current) throw new AppError('not_found', `user ${id} does not exist`);
+      if (expectedUpdatedAt !== undefined && current.updatedAt !== expectedUpdatedAt) {
+        throw new AppError('conflict', `user ${id} was changed by another request; reload and try again`);
+      }
+      const emailChanged = patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase();
+      if (emailChanged && !(await claimEmail(patch.email!, id))) {
+        throw new AppError('conflict', `a user with email ${patch.email} already exists`);
+      }
+      const next: UserRecord = {
+        ...current,
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
+        ...(patch.passwordHash !== undefined ? { passwordHash: patch.passwordHash } : {}),
+        ...(patch.roles !== undefined ? { roles: [...patch.roles] } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.failedLogins !== undefined ? { failedLogins: patch.failedLogins } : {}),
+        ...(patch.lastFailedLoginAt !== undefined ? { lastFailedLoginAt: patch.lastFailedLoginAt } : {}),
+        // Login bookkeeping is not a change of the user.
+        updatedAt: patch.email ?? patch.passwordHash ?? patch.roles ?? patch.status ? Math.max(now, current.updatedAt + 1) : current.updatedAt,
+      };
+      // Optimistic concurrency on the one item: the write lands only if
+      // nobody changed the user since we read it.
+      const written = await conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName,
+            Item: userToItem(next),
+            ConditionExpression: 'attribute_exists(#pk) AND updatedAt = :u AND passwordHash = :h AND #st = :st',
+            ExpressionAttributeNames: { '#pk': PK, '#st': 'status' },
+            ExpressionAttributeValues: { ':u': N(current.updatedAt), ':h': S(current.passwordHash), ':st': S(current.status) },
+          }),
+        ),
+      );
+      if (!written) {
+        if (emailChanged) await releaseEmail(patch.email!, id);
+        throw new AppError('conflict', `user ${id} was changed by another request; try again`);
+      }
+      if (emailChanged) await releaseEmail(current.email, id);
+      return next;
+    },
+
+    async deleteUser(id) {
+      const user = await getUser(id);
+      // The profile goes first: from then on every token of the user is refused.
+      await deleteKey(userPk(id), PROFILE);
+      if (user) await releaseEmail(user.email, id);
+      const items = await queryAll(userPk(id), '');
+      for (const item of items) await deleteKey(userPk(id), str(item, SK)!);
+    },
+
+    async getTokenAndUser(userId, tokenId) {
+      const out = await send(() =>
+        client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [TableName]: { Keys: [key(userPk(userId), PROFILE), key(userPk(userId), tokenSk(tokenId))], ConsistentRead: true } },
+          }),
+        ),
+      );
+      // Two small keys never exceed BatchGetItem's limits; an unprocessed key
+      // (throttling) must not read as "revoked", so treat it as a store failure.
+      if (Object.keys(out.UnprocessedKeys ?? {}).length > 0) throw new AppError('unavailable', 'the token store is busy; try again shortly');
+      const result: { token?: TokenRecord; user?: UserRecord } = {};
+      for (const item of out.Responses?.[TableName] ?? []) {
+        if (str(item, SK) === PROFILE) result.user = itemToUser(item);
+        else result.token = itemToToken(item);
+      }
+      return result;
+    },
+
+    async putToken(token) {
+      const ok = await conditional(() =>
+        client.send(
+          new PutItemCommand({ TableName, Item: tokenToItem(token), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }),
+        ),
+      );
+      if (!ok) throw new AppError('internal', 'token id collision');
+    },
+
+    async listTokens(userId) {
+      return (await queryAll(userPk(userId), 'TOKEN#')).map(itemToToken);
+    },
+
+    async deleteToken(userId, tokenId) {
+      const out = await send(() => client.send(new DeleteItemCommand({ TableName, Key: key(userPk(userId), tokenSk(tokenId)), ReturnValues: 'ALL_OLD' })));
+      const old = out.Attributes ? itemToToken(out.Attributes) : undefined;
+      if (old?.kind === 'pat' && old.name !== undefined) await store.releasePatClaims(userId, tokenId, old.name);
+      return old !== undefined;
+    },
+
+    async touchToken(userId, tokenId, at, staleBefore) {
+      return conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key(userPk(userId), tokenSk(tokenId)),
+            UpdateExpression: 'SET lastUsedAt = :at',
+            ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
+            ExpressionAttributeNames: { '#pk': PK },
+            ExpressionAttributeValues: { ':at': N(at), ':stale': N(staleBefore) },
+          }),
+        ),
+      );
+    },
+
+    async claimPatName(userId, name, tokenId, expiresAt, now) {
+      if (!(await claim(userId, nameSk(name), tokenId, expiresAt, now))) {
+        throw new AppError('conflict', `Personal Access Token with a given name already exists: choose another name than "${name}"`);
+      }
+    },
+
+    async claimPatSlot(userId, max, tokenId, expiresAt, now) {
+      // Start at a random slot so concurrent creates spread over the slots.
+      const start = Math.floor(Math.random() * max);
+      for (let i = 0; i < max; i++) {
+        if (await claim(userId, slotSk((start + i) % max), tokenId, expiresAt, now)) return;
+      }
+      throw new AppError('limit_reached', `maximum number of personal access tokens reached (${max}): revoke one before creating another`);
+    },
+
+    async releasePatClaims(userId, tokenId, name) {
+      const release = (sk: string) =>
+        conditional(() =>
+          client.send(
+            new DeleteItemCommand({
+              TableName,
+              Key: key(userPk(userId), sk),
+              ConditionExpression: 'tokenId = :t',
+              ExpressionAttributeValues: { ':t': S(tokenId) },
+            }),
+          ),
+        );
+      await release(nameSk(name));
+      for (const slot of await queryAll(userPk(userId), 'PATSLOT#')) {
+        if (str(slot, 'tokenId') === tokenId) await release(str(slot, SK)!);
+      }
+    },
+  };
+  return Object.freeze(store);
+}

@@ -1,0 +1,34 @@
+import type { Config } from './config.js';
+import { createDynamoClient, createDynamoStore } from './store/dynamo-store.js';
+import { loadOrCreateKeyFile } from './tokens/local-signer.js';
+import type { PublicKeyJwk, Signer } from './tokens/signer.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+/** Which parts a process needs: the authorizer only verifies. */
+export interface WireOptions {
+  /** Build a signer (the management API); the authorizer leaves this off. */
+  sign: boolean;
+}
+
+/** The signing and verification keys for a configuration. */
+export async function loadKeys(config: Config, opts: WireOptions): Promise<{ signer?: Signer; publicKeys: PublicKeyJwk[] }> {
+  switch (config.keys.kind) {
+    case 'file': {
+      const signer = await loadOrCreateKeyFile(config.keys.path);
+      return { ...(opts.sign ? { signer } : {}), publicKeys: [signer.publicJwk] };
+    }
+    case 'kms':
+      throw new Error('KMS keys are not supported yet');
+  }
+}
+
+/**
+ * Wires the real parts for a configuration: the DynamoDB client and store,
+ * the keys, and the runtime. Called once per process, at cold start.
+ */
+export async function wireRuntime(config: Config, opts: WireOptions): Promise<Runtime> {
+  const client = createDynamoClient({ tableName: config.tableName, region: config.region, ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}) });
+  const store = createDynamoStore(client, config.tableName);
+  const { signer, publicKeys } = await loadKeys(config, opts);
+  return createRuntime({ config, store, publicKeys, ...(signer ? { signer } : {}) });
+}
