@@ -5,6 +5,7 @@
  */
 import { build, type BuildOptions } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
 const common: BuildOptions = {
   bundle: true,
@@ -25,9 +26,12 @@ const lambdas: Record<string, string> = {
   api: 'functions/api/handler.ts',
 };
 
-await rm('dist', { recursive: true, force: true });
-await Promise.all(
-  Object.entries(lambdas).map(([name, entry]) =>
-    build({ ...common, entryPoints: [entry], outfile: `dist/${name}/index.mjs`, metafile: false }),
-  ),
-);
+/** Builds every bundle into `dist/`. Tests call this once, in their global setup. */
+export async function buildAll(outDir = 'dist'): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
+  await Promise.all(
+    Object.entries(lambdas).map(([name, entry]) => build({ ...common, entryPoints: [entry], outfile: `${outDir}/${name}/index.mjs` })),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildAll();
