@@ -34,6 +34,25 @@ export interface LocalServerOptions {
   announce?: boolean;
 }
 
+let instances = 0;
+
+/**
+ * Loads a built Lambda bundle as a fresh instance: the bundle reads its
+ * configuration from process.env at import, as on Lambda, so the environment
+ * is set for the import and restored after. The query string gives each
+ * server its own module instance (its own "cold start").
+ */
+async function loadBundle<T>(file: string, env: NodeJS.ProcessEnv): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return (await import(`${pathToFileURL(file).href}?instance=${++instances}`)) as T;
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
 const lambdaContext = (requestId: string) => ({ awsRequestId: requestId, functionName: 'local', getRemainingTimeInMillis: () => 10_000 });
 
 /** Starts the local server and resolves when it listens. */
@@ -57,10 +76,8 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const runtime = await wireRuntime(config, { sign: true });
   const admin = await bootstrapAdmin(runtime, env);
 
-  // The bundles read their configuration from process.env at import, as on Lambda.
-  Object.assign(process.env, env);
   const dist = resolve(opts.distDir ?? 'dist');
-  const api = (await import(pathToFileURL(resolve(dist, 'api/index.mjs')).href)) as { handler: ProxyHandler };
+  const api = await loadBundle<{ handler: ProxyHandler }>(resolve(dist, 'api/index.mjs'), env);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_BODY_BYTES);
