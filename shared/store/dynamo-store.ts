@@ -28,6 +28,9 @@ const tokenSk = (id: string) => `TOKEN#${id}`;
 const nameSk = (name: string) => `PATNAME#${name}`;
 const slotSk = (n: number) => `PATSLOT#${String(n).padStart(4, '0')}`;
 
+/** How long a claim without its token record counts as a create still in flight. */
+export const CLAIM_GRACE_MS = 60_000;
+
 const S = (s: string): AttributeValue => ({ S: s });
 const N = (n: number): AttributeValue => ({ N: String(n) });
 const key = (pk: string, sk: string): Item => ({ [PK]: S(pk), [SK]: S(sk) });
@@ -214,14 +217,25 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       ),
     );
 
-  /** A claim item (name or slot) is free when absent, expired, or its token record is gone. */
+  /**
+   * A claim item (name or slot) is free when absent, expired, or abandoned:
+   * its token record does not exist although the claim is older than
+   * {@link CLAIM_GRACE_MS}. The grace keeps an in-flight create (claimed, record
+   * not yet written) from being taken over by a concurrent one.
+   */
   async function claim(userId: string, sk: string, tokenId: string, expiresAt: number | undefined, now: number): Promise<boolean> {
     const put = (extraCondition: string, values: Item) =>
       conditional(() =>
         client.send(
           new PutItemCommand({
             TableName,
-            Item: { ...key(userPk(userId), sk), tokenId: S(tokenId), ...(expiresAt !== undefined ? { expiresAt: N(expiresAt) } : {}), ...ttlOf(expiresAt) },
+            Item: {
+              ...key(userPk(userId), sk),
+              tokenId: S(tokenId),
+              claimedAt: N(now),
+              ...(expiresAt !== undefined ? { expiresAt: N(expiresAt) } : {}),
+              ...ttlOf(expiresAt),
+            },
             ConditionExpression: `attribute_not_exists(#pk) OR (attribute_exists(expiresAt) AND expiresAt <= :now)${extraCondition}`,
             ExpressionAttributeNames: { '#pk': PK },
             ExpressionAttributeValues: { ':now': N(now), ...values },
@@ -234,9 +248,10 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(userPk(userId), sk), ConsistentRead: true })));
     const holder = out.Item ? str(out.Item, 'tokenId') : undefined;
     if (!holder) return put('', {});
+    if ((num(out.Item!, 'claimedAt') ?? 0) > now - CLAIM_GRACE_MS) return false;
     const record = await send(() => client.send(new GetItemCommand({ TableName, Key: key(userPk(userId), tokenSk(holder)), ConsistentRead: true })));
     if (record.Item) return false;
-    return put(' OR tokenId = :holder', { ':holder': S(holder) });
+    return put(' OR (tokenId = :holder AND claimedAt < :grace)', { ':holder': S(holder), ':grace': N(now - CLAIM_GRACE_MS) });
   }
 
   const store: Store = {
