@@ -17,8 +17,11 @@ export async function loadKeys(config: Config, opts: WireOptions): Promise<{ sig
       const signer = await loadOrCreateKeyFile(config.keys.path);
       return { ...(opts.sign ? { signer } : {}), publicKeys: [signer.publicJwk] };
     }
-    case 'kms':
-      throw new Error('KMS keys are not supported yet');
+    case 'kms': {
+      // Imported here so local runs never load (or pay for) the KMS client.
+      const { createKmsClient, loadKmsKeys } = await import('./tokens/kms-signer.js');
+      return loadKmsKeys(createKmsClient({ region: config.region }), config.keys, opts);
+    }
   }
 }
 
