@@ -14,7 +14,7 @@ import { AppError, isAppError } from '../errors.js';
 import { TABLE } from '../table.js';
 import type { TokenKind } from '../tokens/claims.js';
 import type { Store, UserPatch } from './store.js';
-import type { TokenRecord, UserRecord, UserStatus } from './records.js';
+import type { AdminGuard, LoginFailures, TokenRecord, UserRecord, UserStatus, UserVersion } from './records.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -27,6 +27,10 @@ const PROFILE = 'PROFILE';
 const tokenSk = (id: string) => `TOKEN#${id}`;
 const nameSk = (name: string) => `PATNAME#${name}`;
 const slotSk = (n: number) => `PATSLOT#${String(n).padStart(4, '0')}`;
+const loginPk = (email: string) => `LOGIN#${email.trim().toLowerCase()}`;
+const LOGIN = 'LOGIN';
+const GUARD_PK = 'GUARD#ADMINS';
+const GUARD = 'GUARD';
 
 /** How long a claim without its token record counts as a create still in flight. */
 export const CLAIM_GRACE_MS = 60_000;
@@ -76,14 +80,12 @@ function userToItem(u: UserRecord): Item {
     status: S(u.status),
     createdAt: N(u.createdAt),
     updatedAt: N(u.updatedAt),
-    ...(u.failedLogins !== undefined ? { failedLogins: N(u.failedLogins) } : {}),
-    ...(u.lastFailedLoginAt !== undefined ? { lastFailedLoginAt: N(u.lastFailedLoginAt) } : {}),
+    ...(u.rev !== undefined ? { rev: N(u.rev) } : {}),
   };
 }
 
 function itemToUser(item: Item): UserRecord {
-  const failedLogins = num(item, 'failedLogins');
-  const lastFailedLoginAt = num(item, 'lastFailedLoginAt');
+  const rev = num(item, 'rev');
   return {
     id: str(item, 'id')!,
     email: str(item, 'email')!,
@@ -92,8 +94,7 @@ function itemToUser(item: Item): UserRecord {
     status: (str(item, 'status') as UserStatus) ?? 'disabled',
     createdAt: num(item, 'createdAt')!,
     updatedAt: num(item, 'updatedAt')!,
-    ...(failedLogins !== undefined ? { failedLogins } : {}),
-    ...(lastFailedLoginAt !== undefined ? { lastFailedLoginAt } : {}),
+    ...(rev !== undefined ? { rev } : {}),
   };
 }
 
@@ -123,6 +124,18 @@ function itemToToken(item: Item): TokenRecord {
     ...(name !== undefined ? { name } : {}),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
+  };
+}
+
+/**
+ * The condition "the profile is still at this version" (same updatedAt and
+ * rev; a profile written before revs existed has none).
+ */
+function versionCondition(v: UserVersion): { expression: string; names: Record<string, string>; values: Item } {
+  return {
+    expression: `attribute_exists(#pk) AND updatedAt = :u AND ${v.rev === undefined ? 'attribute_not_exists(#rev)' : '#rev = :rev'}`,
+    names: { '#pk': PK, '#rev': 'rev' },
+    values: { ':u': N(v.updatedAt), ...(v.rev === undefined ? {} : { ':rev': N(v.rev) }) },
   };
 }
 
@@ -309,10 +322,10 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       return users;
     },
 
-    async updateUser(id, patch, now, expectedUpdatedAt) {
+    async updateUser(id, patch, now, expected) {
       const current = await getUser(id);
       if (!current) throw new AppError('not_found', `user ${id} does not exist`);
-      if (expectedUpdatedAt !== undefined && current.updatedAt !== expectedUpdatedAt) {
+      if (expected !== undefined && (current.updatedAt !== expected.updatedAt || (current.rev ?? 0) !== (expected.rev ?? 0))) {
         throw new AppError('conflict', `user ${id} was changed by another request; reload and try again`);
       }
       const emailChanged = patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase();
@@ -325,24 +338,26 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
         ...(patch.passwordHash !== undefined ? { passwordHash: patch.passwordHash } : {}),
         ...(patch.roles !== undefined ? { roles: [...patch.roles] } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(patch.failedLogins !== undefined ? { failedLogins: patch.failedLogins } : {}),
-        ...(patch.lastFailedLoginAt !== undefined ? { lastFailedLoginAt: patch.lastFailedLoginAt } : {}),
-        // Login bookkeeping is not a change of the user.
-        updatedAt: patch.email ?? patch.passwordHash ?? patch.roles ?? patch.status ? Math.max(now, current.updatedAt + 1) : current.updatedAt,
+        updatedAt: Math.max(now, current.updatedAt + 1),
+        rev: (current.rev ?? 0) + 1,
       };
       // Optimistic concurrency on the one item: the write lands only if
       // nobody changed the user since we read it.
+      const cond = versionCondition(current);
       const written = await conditional(() =>
         client.send(
           new PutItemCommand({
             TableName,
             Item: userToItem(next),
-            ConditionExpression: 'attribute_exists(#pk) AND updatedAt = :u AND passwordHash = :h AND #st = :st',
-            ExpressionAttributeNames: { '#pk': PK, '#st': 'status' },
-            ExpressionAttributeValues: { ':u': N(current.updatedAt), ':h': S(current.passwordHash), ':st': S(current.status) },
+            ConditionExpression: `${cond.expression} AND passwordHash = :h AND #st = :st`,
+            ExpressionAttributeNames: { ...cond.names, '#st': 'status' },
+            ExpressionAttributeValues: { ...cond.values, ':h': S(current.passwordHash), ':st': S(current.status) },
           }),
         ),
-      );
+      ).catch(async (err) => {
+        if (emailChanged) await releaseEmail(patch.email!, id).catch(() => undefined);
+        throw err;
+      });
       if (!written) {
         if (emailChanged) await releaseEmail(patch.email!, id);
         throw new AppError('conflict', `user ${id} was changed by another request; try again`);
@@ -351,13 +366,116 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       return next;
     },
 
-    async deleteUser(id) {
+    async deleteUser(id, expected) {
       const user = await getUser(id);
-      // The profile goes first: from then on every token of the user is refused.
-      await deleteKey(userPk(id), PROFILE);
+      if (expected !== undefined) {
+        if (!user) throw new AppError('not_found', `user ${id} does not exist`);
+        const cond = versionCondition(expected);
+        const deleted = await conditional(() =>
+          client.send(
+            new DeleteItemCommand({
+              TableName,
+              Key: key(userPk(id), PROFILE),
+              ConditionExpression: cond.expression,
+              ExpressionAttributeNames: cond.names,
+              ExpressionAttributeValues: cond.values,
+            }),
+          ),
+        );
+        if (!deleted) {
+          if (!(await getUser(id))) throw new AppError('not_found', `user ${id} does not exist`);
+          throw new AppError('conflict', `user ${id} was changed by another request; try again`);
+        }
+      } else {
+        // The profile goes first: from then on every token of the user is refused.
+        await deleteKey(userPk(id), PROFILE);
+      }
       if (user) await releaseEmail(user.email, id);
       const items = await queryAll(userPk(id), '');
       for (const item of items) await deleteKey(userPk(id), str(item, SK)!);
+    },
+
+    async fenceUser(id, expected) {
+      const cond = versionCondition(expected);
+      return conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key(userPk(id), PROFILE),
+            UpdateExpression: 'SET #rev = :next',
+            ConditionExpression: cond.expression,
+            ExpressionAttributeNames: cond.names,
+            ExpressionAttributeValues: { ...cond.values, ':next': N((expected.rev ?? 0) + 1) },
+          }),
+        ),
+      );
+    },
+
+    async getAdminGuard() {
+      const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(GUARD_PK, GUARD), ConsistentRead: true })));
+      return { admins: out.Item?.admins?.SS ?? [], version: (out.Item && num(out.Item, 'version')) ?? 0 };
+    },
+
+    async countAdmin(userId, expectedVersion) {
+      return conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key(GUARD_PK, GUARD),
+            UpdateExpression: 'ADD admins :ids SET #v = if_not_exists(#v, :zero)',
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(#v) OR #v = :zero' : '#v = :v',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':ids': { SS: [userId] }, ':zero': N(0), ...(expectedVersion === 0 ? {} : { ':v': N(expectedVersion) }) },
+          }),
+        ),
+      );
+    },
+
+    async releaseAdmin(userId) {
+      // A string set is never empty in DynamoDB, so "another id stays" is:
+      // the set exists and either lacks this id or has more than one.
+      return conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key(GUARD_PK, GUARD),
+            UpdateExpression: 'DELETE admins :ids SET #v = #v + :one',
+            ConditionExpression: 'attribute_exists(admins) AND (NOT contains(admins, :id) OR size(admins) > :one)',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':ids': { SS: [userId] }, ':id': S(userId), ':one': N(1) },
+          }),
+        ),
+      );
+    },
+
+    async getLoginFailures(email) {
+      const out = await send(() => client.send(new GetItemCommand({ TableName, Key: key(loginPk(email), LOGIN), ConsistentRead: true })));
+      if (!out.Item) return undefined;
+      return { failures: num(out.Item, 'failures') ?? 0, lastFailureAt: num(out.Item, 'lastFailureAt') ?? 0, expiresAt: num(out.Item, 'expiresAt') ?? 0 };
+    },
+
+    async putLoginFailures(email, seen, next) {
+      const values: Item = seen ? { ':f': N(seen.failures), ':at': N(seen.lastFailureAt) } : {};
+      return conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName,
+            Item: {
+              ...key(loginPk(email), LOGIN),
+              failures: N(next.failures),
+              lastFailureAt: N(next.lastFailureAt),
+              expiresAt: N(next.expiresAt),
+              ...ttlOf(next.expiresAt),
+            },
+            ConditionExpression: seen ? 'failures = :f AND lastFailureAt = :at' : 'attribute_not_exists(#pk)',
+            ...(seen ? { ExpressionAttributeValues: values } : { ExpressionAttributeNames: { '#pk': PK } }),
+          }),
+        ),
+      );
+    },
+
+    async clearLoginFailures(email) {
+      await deleteKey(loginPk(email), LOGIN);
     },
 
     async getTokenAndUser(userId, tokenId) {

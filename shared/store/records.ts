@@ -14,10 +14,34 @@ export interface UserRecord {
   readonly status: UserStatus;
   readonly createdAt: number;
   readonly updatedAt: number;
-  /** Consecutive failed logins since the last success. */
-  readonly failedLogins?: number;
-  /** When the last failed login happened. */
-  readonly lastFailedLoginAt?: number;
+  /**
+   * Revision, bumped by every write of the profile (absent = 0). Writes are
+   * conditional on it, so a write based on an older read fails; the admin
+   * guard also bumps it to fence off such writes (see user-admin-service.ts).
+   */
+  readonly rev?: number;
+}
+
+/** The version of a user profile a conditional write expects to find. */
+export type UserVersion = Pick<UserRecord, 'updatedAt' | 'rev'>;
+
+/**
+ * The guard item that keeps at least one active admin. `admins` holds ids
+ * counted as active admins (always a subset of the real ones, never empty
+ * once it exists); `version` moves on every release.
+ */
+export interface AdminGuard {
+  readonly admins: readonly string[];
+  /** 0 when the guard item does not exist yet. */
+  readonly version: number;
+}
+
+/** Consecutive failed logins for one email address. Times are epoch milliseconds. */
+export interface LoginFailures {
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  /** After this the record is forgotten (treated as gone, TTL deletes it). */
+  readonly expiresAt: number;
 }
 
 /** A token record, keyed by the token id (`jti`). Times are epoch milliseconds. */
