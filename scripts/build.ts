@@ -6,6 +6,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { uiPagePlugin } from './build-ui-client.js';
 
 const common: BuildOptions = {
   bundle: true,
@@ -17,6 +18,8 @@ const common: BuildOptions = {
   mainFields: ['module', 'main'],
   legalComments: 'none',
   logLevel: 'warning',
+  // The PAT page goes into the API bundle prerendered, as text.
+  plugins: [uiPagePlugin],
   // ESM bundles have no `require`; some CJS dependencies still call it.
   banner: { js: "import { createRequire as __pgCreateRequire } from 'node:module'; const require = __pgCreateRequire(import.meta.url);" },
 };

@@ -10,6 +10,7 @@ import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { uiRoutes } from './routes/ui-routes.js';
 
 /** The management API's base path, as in Mender. */
 export const BASE_PATH = '/api/management/v1/useradm';
@@ -58,5 +59,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', tokenRoutes({ ...rt, tokens }));
   api.route('/', meRoutes(rt));
   app.route(BASE_PATH, api);
+  // The PAT page, at `/` and `/ui/` of the same origin as the API it calls.
+  app.route('/', uiRoutes());
   return app;
 }
