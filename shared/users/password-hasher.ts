@@ -10,7 +10,10 @@ export interface ScryptParams {
 
 /**
  * The parameters new hashes use: N=2^15, r=8, p=1 (32 MiB, about 60-100 ms on
- * one Lambda vCPU), OWASP's scrypt recommendation.
+ * one Lambda vCPU; about 100-110 ms measured on the 2-core dev machine),
+ * OWASP's scrypt recommendation, with a 16-byte random salt and a 32-byte key.
+ * Every hash records its parameters; a hash made with others is re-made
+ * with these on the user's next successful login (login-service.ts).
  */
 export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
 
