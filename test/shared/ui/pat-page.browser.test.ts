@@ -214,6 +214,20 @@ describe('the personal access tokens page in Chromium', () => {
     await expect.poll(() => row('third').count()).toBe(0);
   });
 
+  // Last: it leaves the admin throttled.
+  it('shows the wait when sign-in is throttled (429 with Retry-After)', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#signin-view').waitFor();
+    const error = page.locator('#signin-error');
+    // 5 failures are free, then the lock doubles from 1 s: keep guessing until the page is told to wait.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await signIn('a wrong guess, again');
+      await expect.poll(() => error.textContent()).toMatch(/^(Wrong email or password\.|Too many sign-in attempts\..*)$/);
+      if ((await error.textContent())!.startsWith('Too many')) break;
+    }
+    expect(await error.textContent()).toMatch(/^Too many sign-in attempts\. Try again in \d+ seconds?\.$/);
+  });
+
   it('loaded nothing from elsewhere and broke no CSP rule', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((u) => !u.startsWith(`${server.url}/`))).toEqual([]);
