@@ -112,6 +112,10 @@ describe('the personal access tokens page in Chromium', () => {
     const token = await page.getByLabel('The new token').inputValue();
     expect(token.split('.')).toHaveLength(3);
     await box.screenshot({ path: join(SHOTS, 'one-time-box.png') });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await box.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => page.locator('#copy-status').textContent()).toBe('Copied to the clipboard.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
     const me = await fetchWith(token, `${API}/users/me`);
     expect(me.status).toBe(200);
@@ -187,6 +191,21 @@ describe('the personal access tokens page in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, 'phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('returns to sign-in when the session ends elsewhere', async () => {
+    const session = (await page.evaluate(() => sessionStorage.getItem('patgate.session')))!;
+    expect((await page.evaluate(
+      async ([url, bearer]) => (await fetch(url!, { method: 'POST', headers: { Authorization: `Bearer ${bearer}` } })).status,
+      [`${server.url}${API}/auth/logout`, session] as const,
+    ))).toBe(202);
+    await createToken('after the session ended');
+    await page.locator('#signin-view').waitFor();
+    expect(await page.locator('#signin-note').textContent()).toBe('Your session has ended. Sign in again.');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await signIn();
+    await page.locator('#profile-view').waitFor();
+    expect(await row('after the session ended').count()).toBe(0);
   });
 
   it('signs out through the API, so the session token is refused afterwards', async () => {
