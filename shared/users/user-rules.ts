@@ -27,13 +27,23 @@ export function checkPassword(password: unknown, field = 'password'): string {
   return password;
 }
 
+/** Most roles one user may hold (they travel in every authorizer context). */
+export const MAX_ROLES = 100;
+
 /** Checks a role list: each 1 to 64 characters of `[A-Za-z0-9_.:-]`; duplicates are dropped. */
 export function checkRoles(roles: unknown, field = 'roles'): string[] {
   if (!Array.isArray(roles)) throw new AppError('bad_request', `${field}: must be an array of role names`);
+  if (roles.length > MAX_ROLES) throw new AppError('bad_request', `${field}: at most ${MAX_ROLES} roles`);
   for (const role of roles) {
     if (typeof role !== 'string' || !ROLE.test(role)) {
       throw new AppError('bad_request', `${field}: role "${String(role).slice(0, 80)}" is not valid; use 1 to 64 characters of A-Z a-z 0-9 _ . : -`);
     }
   }
   return [...new Set(roles as string[])];
+}
+
+/** A user's status: `active` or `disabled`. */
+export function checkStatus(status: unknown, field = 'status'): 'active' | 'disabled' {
+  if (status !== 'active' && status !== 'disabled') throw new AppError('bad_request', `${field}: must be "active" or "disabled"`);
+  return status;
 }
