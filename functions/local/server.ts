@@ -106,6 +106,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
       lines.push(`created admin ${admin.email} with password: ${admin.generatedPassword}`, '(shown once; set PATGATE_ADMIN_EMAIL and PATGATE_ADMIN_PASSWORD to choose your own)');
     } else if (admin.created) lines.push(`created admin ${admin.email}`);
     lines.push('', 'next, log in:', `  curl -s -X POST -u '${admin.email}:PASSWORD' ${url}/api/management/v1/useradm/auth/login`);
+    lines.push('', `or manage your personal access tokens in a browser: ${url}/`);
     console.log(lines.join('\n'));
   }
 

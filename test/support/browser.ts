@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,9 @@ export interface TestBrowser {
  * passes it as `--user-data-dir`). One per test file: the machine has two cores.
  */
 export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Debian's Chromium is missing at ${CHROMIUM_PATH}: run apt-get update && apt-get install -y chromium (.ci/run does this)`);
+  }
   const userDataDir = await mkdtemp(join(tmpdir(), 'patgate-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
