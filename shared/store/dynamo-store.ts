@@ -53,18 +53,43 @@ export interface DynamoStoreOptions {
   clientConfig?: DynamoDBClientConfig;
 }
 
+/** One attempt's limit, connecting included. */
+const ATTEMPT_TIMEOUT_MS = 450;
+
+/**
+ * One call's limit, retries and backoff included (a throttled retry may back
+ * off up to a second). Two calls (the authorizer's read, then a due
+ * `last_used` write) still end within two seconds.
+ */
+export const CALL_DEADLINE_MS = 900;
+
+/** Rejects when `work` has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error(`DynamoDB did not answer within ${ms} ms`), { name: 'TimeoutError' })), ms);
+    work.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (err: unknown) => (clearTimeout(timer), reject(err)),
+    );
+  });
+}
+
 /**
  * Builds the DynamoDB client with bounded retries and timeouts, so that a
  * store failure ends a request within about two seconds.
  */
 export function createDynamoClient(options: DynamoStoreOptions): DynamoDBClient {
-  return new DynamoDBClient({
+  const client = new DynamoDBClient({
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 300, requestTimeout: 800 },
+    // Without throwOnRequestTimeout the SDK only warns and waits on a silent server forever.
+    requestHandler: { connectionTimeout: 300, requestTimeout: ATTEMPT_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...options.clientConfig,
   });
+  // The initialize step wraps the retry loop: this bounds the whole call.
+  client.middlewareStack.add((next) => (args) => withDeadline(next(args), CALL_DEADLINE_MS), { step: 'initialize', name: 'patgateCallDeadline' });
+  return client;
 }
 
 function userToItem(u: UserRecord): Item {
