@@ -27,6 +27,8 @@ const common: BuildOptions = {
 /** Lambda bundles: everything inside, nothing from node_modules at run time. */
 const lambdas: Record<string, string> = {
   api: 'functions/api/handler.ts',
+  authorizer: 'functions/authorizer/handler.ts',
+  demo: 'functions/demo/handler.ts',
 };
 
 /** Builds every bundle into `dist/`. Tests call this once, in their global setup. */
