@@ -91,23 +91,18 @@ function timeElement(iso: string, now: number): HTMLTimeElement {
 
 let retryTimer: number | undefined;
 
-/** Keeps the sign-in button off while a 429's wait runs, saying how long is left. */
+/**
+ * Keeps the sign-in button off while a 429's wait runs. The message is set
+ * once (it is an alert: a ticking countdown would be read out every second).
+ */
 function waitBeforeRetry(seconds: number): void {
-  window.clearInterval(retryTimer);
-  let left = seconds;
-  const tick = () => {
-    if (left <= 0) {
-      window.clearInterval(retryTimer);
-      el.signinSubmit.disabled = false;
-      setError(el.signinError, undefined);
-      return;
-    }
-    setError(el.signinError, `Too many sign-in attempts. Try again in ${left} second${left === 1 ? '' : 's'}.`);
-    left--;
-  };
+  window.clearTimeout(retryTimer);
   el.signinSubmit.disabled = true;
-  tick();
-  retryTimer = window.setInterval(tick, 1000);
+  setError(el.signinError, `Too many sign-in attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`);
+  retryTimer = window.setTimeout(() => {
+    el.signinSubmit.disabled = false;
+    setError(el.signinError, 'You can try to sign in again now.');
+  }, seconds * 1000);
 }
 
 function showSignIn(note?: string): void {
