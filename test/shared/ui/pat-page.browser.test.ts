@@ -2,7 +2,8 @@
  * The PAT page in a real browser: Debian's Chromium driven by playwright-core,
  * against `npm start`'s local server serving the built API bundle (dist/,
  * built by the global setup), so the page, its CSP and the API are the ones
- * that deploy.
+ * that deploy. The tests share one browser page and run in order, as one
+ * user's visit would (the machine has two cores: one browser per file).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
