@@ -10,6 +10,7 @@ import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 import { uiRoutes } from './routes/ui-routes.js';
 
 /** The management API's base path, as in Mender. */
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', authRoutes({ ...rt, login }));
   api.route('/', tokenRoutes({ ...rt, tokens }));
   api.route('/', meRoutes(rt));
+  // After meRoutes: GET /users/me must not be taken for GET /users/:id.
+  api.route('/', userRoutes(rt));
   app.route(BASE_PATH, api);
   // The PAT page, at `/` and `/ui/` of the same origin as the API it calls.
   app.route('/', uiRoutes());

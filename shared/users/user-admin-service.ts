@@ -35,6 +35,12 @@ export interface UpdateOutcome {
 /** True when the user counts for the last-admin rule. */
 export const isActiveAdmin = (u: Pick<UserRecord, 'status' | 'roles'>): boolean => u.status === 'active' && u.roles.includes(ADMIN_ROLE);
 
+/** A change whose fields passed their checks. */
+type CheckedChange = { email?: string; password?: string; roles?: string[]; status?: UserStatus };
+
+/** A write lost only to a fence; the operation is run again (internal). */
+class FencedError extends Error {}
+
 /** How often adding an admin to the guard is retried when a release races it. */
 const MAX_COUNT_TRIES = 3;
 
@@ -119,7 +125,7 @@ export function createUserAdminService(deps: UserAdminDeps) {
   }
 
   /** Checks a change; a field given as undefined is "not given". */
-  function checkChange(change: UserChange): { email?: string; password?: string; roles?: string[]; status?: UserStatus } {
+  function checkChange(change: UserChange): CheckedChange {
     const out = {
       ...(change.email !== undefined ? { email: checkEmail(change.email) } : {}),
       ...(change.password !== undefined ? { password: checkPassword(change.password) } : {}),
@@ -130,8 +136,33 @@ export function createUserAdminService(deps: UserAdminDeps) {
     return out;
   }
 
+  /**
+   * True when a write based on `read` failed only because a count fenced the
+   * profile (rev moved, nothing else): not a change anyone made, so the
+   * operation may run again from a fresh read.
+   */
+  async function onlyFenced(err: unknown, read: UserRecord): Promise<boolean> {
+    if (!isAppError(err, 'conflict')) return false;
+    const latest = await store.getUser(read.id);
+    return latest !== undefined && latest.updatedAt === read.updatedAt && (latest.rev ?? 0) !== (read.rev ?? 0);
+  }
+
+  /** Runs `op` once more when its first run lost only to a fence. */
+  async function retryFenced<T>(op: (attempt: number) => Promise<T>): Promise<T> {
+    try {
+      return await op(0);
+    } catch (err) {
+      if (err instanceof FencedError) return op(1);
+      throw err;
+    }
+  }
+
   async function update(id: string, change: UserChange, opts: { keepTokenId?: string } = {}): Promise<UpdateOutcome> {
     const c = checkChange(change);
+    return retryFenced((attempt) => updateOnce(id, c, opts, attempt));
+  }
+
+  async function updateOnce(id: string, c: CheckedChange, opts: { keepTokenId?: string }, attempt: number): Promise<UpdateOutcome> {
     const current = await readUser(id);
     const patch: UserPatch = {
       ...(c.email !== undefined ? { email: c.email } : {}),
@@ -157,6 +188,7 @@ export function createUserAdminService(deps: UserAdminDeps) {
     } catch (err) {
       // Count the admin again if it still is one (safe whatever happened: see count()).
       if (releases) await count(id).catch(() => undefined);
+      if (attempt === 0 && (await onlyFenced(err, current))) throw new FencedError();
       throw err;
     }
     // Tokens minted between the first sweep and the write (a login with the old password).
@@ -211,15 +243,18 @@ export function createUserAdminService(deps: UserAdminDeps) {
 
     /** Deletes the user and every token record of theirs. `conflict` for the last active admin. */
     async delete(id: string): Promise<void> {
-      const current = await readUser(id);
-      const releases = isActiveAdmin(current);
-      if (releases) await release(id);
-      try {
-        await store.deleteUser(id, current);
-      } catch (err) {
-        if (releases && !isAppError(err, 'not_found')) await count(id).catch(() => undefined);
-        throw err;
-      }
+      await retryFenced(async (attempt) => {
+        const current = await readUser(id);
+        const releases = isActiveAdmin(current);
+        if (releases) await release(id);
+        try {
+          await store.deleteUser(id, current);
+        } catch (err) {
+          if (releases && !isAppError(err, 'not_found')) await count(id).catch(() => undefined);
+          if (attempt === 0 && (await onlyFenced(err, current))) throw new FencedError();
+          throw err;
+        }
+      });
     },
 
     /** The user's live tokens (sessions and PATs), oldest first. */
