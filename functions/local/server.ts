@@ -15,6 +15,7 @@ import { MAX_BODY_BYTES } from '../../shared/http/app.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './embedded-engine.js';
 import { readBody, toRestEvent, writeError, writeResult, type ProxyResult, type RestProxyEvent } from './lambda-gateway.js';
+import { createAuthorizedRoutes, DEMO_ROUTE_ROLES, DEMO_ROUTES, type RestRequestAuthorizerEvent } from './authorizer-gateway.js';
 
 type ProxyHandler = (event: RestProxyEvent, context: unknown) => Promise<ProxyResult>;
 
@@ -69,6 +70,8 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   }
   env.PATGATE_DATA_DIR = dataDir;
   env.PATGATE_SIGNING_KEY_FILE ||= resolve(dataDir, 'signing-key.pem');
+  // The /demo routes show route role rules at work: /demo/admin/* needs role admin (unless PATGATE_ROUTE_ROLES says otherwise).
+  if (env.PATGATE_ROUTE_ROLES === undefined) env.PATGATE_ROUTE_ROLES = JSON.stringify(DEMO_ROUTE_ROLES);
   const config = loadConfig(env);
   if (config.dynamodbEndpoint) {
     await ensureTable(createDynamoClient({ tableName: config.tableName, endpoint: config.dynamodbEndpoint, region: config.region }), config.tableName);
@@ -78,11 +81,18 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
 
   const dist = resolve(opts.distDir ?? 'dist');
   const api = await loadBundle<{ handler: ProxyHandler }>(resolve(dist, 'api/index.mjs'), env);
+  const demo = createAuthorizedRoutes({
+    authorizer: (await loadBundle<{ handler: (e: RestRequestAuthorizerEvent, c: unknown) => Promise<unknown> }>(resolve(dist, 'authorizer/index.mjs'), env)).handler,
+    downstream: (await loadBundle<{ handler: ProxyHandler }>(resolve(dist, 'demo/index.mjs'), env)).handler,
+    routes: DEMO_ROUTES,
+    onError: (message, err) => console.error(JSON.stringify({ level: 'error', message, error: (err as Error)?.message })),
+  });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return writeError(res, 413, `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`, '');
     const event = toRestEvent(req, body);
+    if (event.path === '/demo' || event.path.startsWith('/demo/')) return demo(res, event);
     writeResult(res, await api.handler(event, lambdaContext(event.requestContext.requestId)));
   }
 
