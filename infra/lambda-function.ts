@@ -71,7 +71,7 @@ export class PatgateFunction extends Construct {
     // The policy must exist before the function first runs and writes logs.
     this.function.node.addDependency(this.role);
     if (runtime.name === lambda.Runtime.NODEJS_24_X.name) {
-      Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_ACK_REASON });
+      Validations.of(this.function).acknowledge({ id: 'AwsSolutions::AwsSolutions-L1', reason: RUNTIME_ACK_REASON });
     }
   }
 }

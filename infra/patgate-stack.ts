@@ -301,14 +301,14 @@ export class PatgateStack extends Stack {
     auth.addResource('login').addMethod('POST', integration);
     Validations.of(this.api).acknowledge(
       {
-        id: 'AwsSolutions-APIG4',
+        id: 'AwsSolutions::AwsSolutions-APIG4',
         reason:
           'The management API authenticates every request itself, with the same verification core as the authorizer (bearer tokens checked against the store; HTTP Basic for login). ' +
           'Login, the JWKS and the token page must be reachable without a token, and an API Gateway authorizer cache would delay revocation on this API.',
       },
-      { id: 'AwsSolutions-COG4', reason: 'patgate is the identity provider: its tokens are its own ES256 JWTs, not Cognito tokens.' },
+      { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'patgate is the identity provider: its tokens are its own ES256 JWTs, not Cognito tokens.' },
       {
-        id: 'AwsSolutions-APIG2',
+        id: 'AwsSolutions::AwsSolutions-APIG2',
         reason:
           'Requests are validated by the app: every body is parsed against a field schema and a bad field gets a 400 naming it, in the API\'s JSON error shape. ' +
           'An API Gateway model would duplicate that schema and answer in another format (and Mender clients expect the app\'s 401 for missing credentials).',
@@ -318,7 +318,7 @@ export class PatgateStack extends Stack {
       const role = this.api.node.tryFindChild('CloudWatchRole');
       if (role) {
         Validations.of(role).acknowledge({
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+          id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
           reason:
             'This is the account-wide role API Gateway uses to write access and execution logs for every API in the account and region; AWS documents this managed policy for it, and only API Gateway can assume the role.',
         });
@@ -371,7 +371,7 @@ export class PatgateStack extends Stack {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: webAcl.attrArn });
     } else {
       Validations.of(this.api.deploymentStage).acknowledge({
-        id: 'AwsSolutions-APIG3',
+        id: 'AwsSolutions::AwsSolutions-APIG3',
         reason: 'The deployment turned the web ACL off (webAcl: false); login is still throttled by API Gateway and by the app\'s per-account login throttle.',
       });
     }

@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, type Dirent } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TABLE_ACTIONS, MANAGEMENT_BASE_PATH, STAGE_NAME } from '../../infra/patgate-stack.js';
@@ -107,8 +108,11 @@ describe('patgate stack: functions', () => {
   ])('deploys the %s bundle exactly as npm run build made it, without source maps', (description, bundle) => {
     const fn = t.findResources('AWS::Lambda::Function')[fnId(t, description)]!;
     const staged = join(synth.outdir, (fn.Metadata as Record<string, string>)['aws:asset:path']!);
-    expect(readdirSync(staged)).toEqual(['index.mjs']);
-    expect(readFileSync(join(staged, 'index.mjs')).equals(readFileSync(join('dist', bundle, 'index.mjs')))).toBe(true);
+    const files = (dir: string) => (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+    const built = files(join('dist', bundle)).filter((f) => !f.endsWith('.map'));
+    expect(built).toContain('index.mjs');
+    expect(files(staged)).toEqual(built);
+    for (const file of built) expect(readFileSync(join(staged, file)).equals(readFileSync(join('dist', bundle, file))), file).toBe(true);
   });
 
   it('configures both functions with the table, the issuer and the KMS key', () => {
@@ -250,8 +254,8 @@ describe('patgate stack: outputs', () => {
 });
 
 describe('patgate stack: key rotation', () => {
-  it('signs with the newest key and still trusts the older one, in both functions and the example', () => {
-    const rotated = synthPatgateApp({ 'patgate:signingKeys': ['v1', 'v2'], 'patgate:webAcl': false });
+  it('signs with the newest key and still trusts the older one, in both functions and the example (context as on the command line)', () => {
+    const rotated = synthPatgateApp({ 'patgate:signingKeys': 'v1,v2', 'patgate:webAcl': 'false', 'patgate:apiGatewayLogsRole': false });
     try {
       const r = rotated.patgateTemplate;
       const keys = Object.keys(r.findResources('AWS::KMS::Key'));
@@ -268,7 +272,11 @@ describe('patgate stack: key rotation', () => {
       expect(apiStatements.find((s) => s.Sid === 'ReadPublicKeys')!.Resource).toEqual([v1, v2]);
       // The example's authorizer, in another stack, follows the same keys.
       expect(JSON.stringify(rotated.ordersTemplate.findResources('AWS::Lambda::Function'))).toMatch(/PATGATE_KMS_VERIFY_KEY_IDS":\{"Fn::GetStackOutput"/);
+      // Without the web ACL and the account logging role, as configured, with the missing WAF acknowledged.
       r.resourceCountIs('AWS::WAFv2::WebACL', 0);
+      r.resourceCountIs('AWS::ApiGateway::Account', 0);
+      const acks = rotated.patgate.api.deploymentStage.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+      expect(acks.map((m) => Object.keys(m.data as object)[0])).toEqual(['AwsSolutions::AwsSolutions-APIG3']);
     } finally {
       rotated.dispose();
     }

@@ -20,10 +20,14 @@ export interface TestApp {
   dispose(): void;
 }
 
-/** An App with cdk.json's context plus `context`. */
-export function testApp(context: Record<string, unknown> = {}): TestApp {
+/**
+ * An App with cdk.json's context plus `context`. `cfnValidation: false`
+ * skips CDK's built-in CloudFormation schema validation (about 2 s a synth),
+ * for tests about something else; the app's own synths keep it.
+ */
+export function testApp(context: Record<string, unknown> = {}, opts: { cfnValidation?: boolean } = {}): TestApp {
   const outdir = mkdtempSync(join(tmpdir(), 'patgate-cdk-test-'));
-  const app = new App({ outdir, context: { ...cdkJsonContext(), ...context } });
+  const app = new App({ outdir, context: { ...cdkJsonContext(), ...context }, builtinCloudFormationValidation: opts.cfnValidation ?? true });
   return { app, outdir, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
