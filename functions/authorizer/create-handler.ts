@@ -4,7 +4,7 @@
  * `handler.ts` wires the real parts once; tests pass their own.
  */
 import { bearerToken, type Authenticator } from '../../shared/auth/authenticator.js';
-import { createDecider, type Decider } from '../../shared/authorizer/decide.js';
+import { createDecider, type Decision } from '../../shared/authorizer/decide.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config.js';
 import { isAppError } from '../../shared/errors.js';
@@ -41,10 +41,7 @@ export interface LambdaContextLike {
 }
 
 /** The authorizer handler. */
-export type AuthorizerHandler = ((event: AuthorizerEvent, context?: LambdaContextLike) => Promise<AuthorizerResponse>) & {
-  /** The decider behind it (its route rules are exposed for tooling). */
-  readonly decider: Decider;
-};
+export type AuthorizerHandler = (event: AuthorizerEvent, context?: LambdaContextLike) => Promise<AuthorizerResponse>;
 
 /** The one message API Gateway turns into a 401. Nothing else may carry it. */
 const UNAUTHORIZED = 'Unauthorized';
@@ -89,7 +86,7 @@ export function createAuthorizerHandler(deps: AuthorizerHandlerDeps): Authorizer
     const token = bearerToken(authorization.value);
     if (!token) return refuse(recognized, requestId, 'the Authorization header is not "Bearer <token>"');
 
-    let decision;
+    let decision: Decision;
     try {
       decision = await decider.decide(token);
     } catch (err) {
@@ -112,5 +109,5 @@ export function createAuthorizerHandler(deps: AuthorizerHandlerDeps): Authorizer
     return { principalId: identity.userId, policyDocument: policyFor(recognized.arn, decision), context: restContext(identity) };
   }
 
-  return Object.assign(handle, { decider });
+  return handle;
 }
