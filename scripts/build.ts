@@ -4,7 +4,7 @@
  * deployed by CDK, run by `npm start` and loaded by the benchmarks.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { uiPagePlugin } from './build-ui-client.js';
 
@@ -38,6 +38,17 @@ const lambdas: Record<string, string> = {
  */
 const split = new Set(['authorizer']);
 
+/**
+ * The CLI (`npx patgate`, the package's `bin`): split, so that dynalite
+ * (left in node_modules: native LevelDB) loads only when the CLI opens a
+ * local data folder itself, never for a deployed table.
+ */
+async function buildCli(outDir: string): Promise<void> {
+  const options: BuildOptions = { splitting: true, outdir: `${outDir}/cli`, chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, external: ['dynalite'] };
+  await build({ ...common, ...options, entryPoints: { patgate: 'functions/cli/patgate.ts' } });
+  await chmod(`${outDir}/cli/patgate.mjs`, 0o755);
+}
+
 /** Builds every bundle into `dist/`. Tests call this once, in their global setup. */
 export async function buildAll(outDir = 'dist'): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
@@ -48,6 +59,7 @@ export async function buildAll(outDir = 'dist'): Promise<void> {
         : build({ ...common, entryPoints: [entry], outfile: `${outDir}/${name}/index.mjs` }),
     ),
   );
+  await buildCli(outDir);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildAll();

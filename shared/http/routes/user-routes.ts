@@ -2,22 +2,11 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { AppError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { createUserAdminService } from '../../users/user-admin-service.js';
-import type { PublicUser } from '../../users/user-service.js';
 import { ADMIN_ROLE } from '../../users/user-rules.js';
 import type { AppEnv } from '../app-env.js';
 import { readJsonBody } from '../json-body.js';
 import { requireAuth } from '../require-auth.js';
-import { rfc3339 } from '../time-format.js';
-
-/** A user as the API shows it: never the password hash. */
-export const userJson = (u: PublicUser) => ({
-  id: u.id,
-  email: u.email,
-  roles: [...u.roles],
-  status: u.status,
-  created_ts: rfc3339(u.createdAt),
-  updated_ts: rfc3339(u.updatedAt),
-});
+import { userJson } from '../user-json.js';
 
 const required = (value: unknown, field: string) => {
   if (value === undefined) throw new AppError('bad_request', `${field}: is required`);
