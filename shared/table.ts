@@ -12,6 +12,8 @@
  * | PAT name claim  | `USER#<id>`        | `PATNAME#<name>`   |
  * | PAT slot claim  | `USER#<id>`        | `PATSLOT#<n>`      |
  * | email claim     | `EMAIL#<lower>`    | `EMAIL`            |
+ * | failed logins   | `LOGIN#<lower>`    | `LOGIN`            |
+ * | admin guard     | `GUARD#ADMINS`     | `GUARD`            |
  *
  * User profiles also carry `gsi1pk = "USERS"` so `GET /users` is one Query.
  */
