@@ -42,7 +42,7 @@ export interface LoginThrottleDeps {
 
 const tooMany = (waitMs: number) => {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new AppError('too_many_requests', `too many failed logins for this account: try again in ${seconds} s`, { retryAfterSeconds: seconds });
+  return new AppError('too_many_requests', `too many login attempts for this account: try again in ${seconds} s`, { retryAfterSeconds: seconds });
 };
 
 /** How often an attempt that lost a race for the record looks again before giving up with a 429. */
