@@ -4,7 +4,8 @@
  * deployed by CDK, run by `npm start` and loaded by the benchmarks.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { uiPagePlugin } from './build-ui-client.js';
 
@@ -49,17 +50,45 @@ async function buildCli(outDir: string): Promise<void> {
   await chmod(`${outDir}/cli/patgate.mjs`, 0o755);
 }
 
+/**
+ * Replaces `outDir` by `staging` with two renames, so that a reader of
+ * `outDir` (another test run in the same checkout, `npm start`) never sees
+ * it half-built. Retries when another build swapped in meanwhile.
+ */
+async function swapIn(staging: string, outDir: string): Promise<void> {
+  const old = `${staging}.old`;
+  for (let attempt = 0; ; attempt++) {
+    await rename(outDir, old).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    try {
+      await rename(staging, outDir);
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !['ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    } finally {
+      await rm(old, { recursive: true, force: true });
+    }
+  }
+}
+
 /** Builds every bundle into `dist/`. Tests call this once, in their global setup. */
 export async function buildAll(outDir = 'dist'): Promise<void> {
-  await rm(outDir, { recursive: true, force: true });
-  await Promise.all(
-    Object.entries(lambdas).map(([name, entry]) =>
-      split.has(name)
-        ? build({ ...common, entryPoints: { index: entry }, splitting: true, outdir: `${outDir}/${name}`, chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } })
-        : build({ ...common, entryPoints: [entry], outfile: `${outDir}/${name}/index.mjs` }),
-    ),
-  );
-  await buildCli(outDir);
+  // Built beside outDir (same filesystem, so the swap is a rename), then swapped in.
+  const staging = join(dirname(resolve(outDir)), `.${basename(outDir)}.build-${process.pid}-${Date.now()}`);
+  try {
+    await Promise.all(
+      Object.entries(lambdas).map(([name, entry]) =>
+        split.has(name)
+          ? build({ ...common, entryPoints: { index: entry }, splitting: true, outdir: `${staging}/${name}`, chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } })
+          : build({ ...common, entryPoints: [entry], outfile: `${staging}/${name}/index.mjs` }),
+      ),
+    );
+    await buildCli(staging);
+    await swapIn(staging, outDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildAll();
