@@ -37,8 +37,8 @@ export function templateOf(app: App, stack: Stack): Template {
 }
 
 /** The whole app, synthesized once, cdk-nag included (a finding throws here). */
-export function synthPatgateApp(context: Record<string, unknown> = {}) {
-  const t = testApp(context);
+export function synthPatgateApp(context: Record<string, unknown> = {}, opts: { cfnValidation?: boolean } = {}) {
+  const t = testApp(context, opts);
   const stacks = addPatgateStacks(t.app);
   const assembly = t.app.synth();
   const template = (s: Stack) => Template.fromJSON(assembly.getStackByName(s.stackName).template as Record<string, unknown>);
