@@ -16,6 +16,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { compileRouteRules } from '../shared/authorizer/route-rules.js';
 import { ConfigError, loadConfig } from '../shared/config.js';
 import { TABLE } from '../shared/table.js';
 import { bundleCode } from './bundles.js';
@@ -149,8 +150,10 @@ export class PatAuthorizer extends Construct {
       PATGATE_ROUTE_ROLES: JSON.stringify(props.routeRoles ?? {}),
       PATGATE_DECISION_CACHE_SECONDS: String(this.decisionCacheTtl.toSeconds()),
     };
-    // The function would refuse a bad value at cold start; refuse it at synth instead.
+    // The function would refuse a bad value at cold start; refuse it at synth instead,
+    // with the same parser and the same rule compiler.
     this.routeRoles = loadConfig(environment).routeRoles;
+    compileRouteRules(this.routeRoles);
 
     const fn = new PatgateFunction(this, 'Authorizer', {
       code: props.code ?? bundleCode('authorizer'),

@@ -143,6 +143,7 @@ describe('PatAuthorizer function', () => {
   it('refuses bad route role rules at synth, naming what to fix', () => {
     expect(() => consumer({ routeRoles: { '/admin': ['admin'] } })).toThrow('route "/admin" must look like "GET /path/*" or "* /admin/*"');
     expect(() => consumer({ routeRoles: { 'GET /x': [] } })).toThrow('needs a non-empty array of role names');
+    expect(() => consumer({ routeRoles: { 'FETCH /x': ['admin'] } })).toThrow('route "FETCH /x" has an unknown method');
   });
 
   it('refuses a cache longer than API Gateway allows, and a bad extra variable', () => {
