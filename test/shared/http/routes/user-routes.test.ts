@@ -53,6 +53,11 @@ describe('user administration routes', () => {
     const { adminSession, session, user, admin } = await world(h);
     expect(await (await h.request('/users/me', { headers: h.bearer(session) })).json()).toMatchObject({ id: user.id });
     expect(await (await h.request('/users/me', { headers: h.bearer(adminSession) })).json()).toMatchObject({ id: admin.id });
+    // An admin's PUT /users/me is the self-service change, with current_password.
+    expect((await json(h, adminSession, 'PUT', '/users/me', { password: NEW_PASSWORD })).status).toBe(400);
+    expect((await json(h, adminSession, 'PUT', '/users/me', { password: NEW_PASSWORD, current_password: admin.password })).status).toBe(204);
+    expect((await json(h, adminSession, 'DELETE', '/users/me')).status).toBe(404);
+    expect(await h.store.getUser(admin.id)).toBeDefined();
   });
 
   it('POST /users answers 201 with Location, and the user reads back without a hash', async () => {
