@@ -52,7 +52,7 @@ export class OrdersExampleStack extends Stack {
       environment: {},
     });
 
-    // These ten lines are what the README shows.
+    // The construct and its use: what the README's "Protect another API" shows.
     this.authorizer = new PatAuthorizer(this, 'PatAuthorizer', {
       table: props.table,
       signingKey: props.signingKey,
