@@ -202,6 +202,7 @@ describe('least privilege, against recorded requests', () => {
     const api: Statement[] = roleStatements(t(), fnRole('management API'));
     const authorizer: Statement[] = roleStatements(t(), fnRole('authorizer'));
     expect(new Set(apiCalls.map((c) => c.command)).size).toBeGreaterThanOrEqual(5);
+    expect(apiCalls.some((c) => c.command === 'QueryCommand' && c.input.IndexName === TABLE.usersIndex.name), 'the flow lists users through the index').toBe(true);
     for (const call of [...apiCalls, ...authorizerCalls]) expect(allows(api, dynamoRequest(call)), `API: ${call.command} ${JSON.stringify(call.input)}`).toBe(true);
     for (const call of authorizerCalls) expect(allows(authorizer, dynamoRequest(call)), `authorizer: ${call.command} ${JSON.stringify(call.input)}`).toBe(true);
 
