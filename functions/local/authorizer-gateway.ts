@@ -11,21 +11,8 @@ import { methodArn, writeError, writeResult, type ProxyResult, type RestProxyEve
 /** A Lambda handler as the local gateway calls it. */
 type LambdaHandler<E, R> = (event: E, context: unknown) => Promise<R>;
 
-/** The REST REQUEST authorizer event the gateway builds. */
-export interface RestRequestAuthorizerEvent {
-  type: 'REQUEST';
-  methodArn: string;
-  resource: string;
-  path: string;
-  httpMethod: string;
-  headers: Record<string, string>;
-  multiValueHeaders: Record<string, string[]>;
-  queryStringParameters: Record<string, string> | null;
-  multiValueQueryStringParameters: Record<string, string[]> | null;
-  pathParameters: Record<string, string> | null;
-  stageVariables: null;
-  requestContext: RestProxyEvent['requestContext'];
-}
+/** The REST REQUEST authorizer event the gateway builds: the proxy event's request fields plus the method ARN. */
+export type RestRequestAuthorizerEvent = Omit<RestProxyEvent, 'body' | 'isBase64Encoded'> & { type: 'REQUEST'; methodArn: string };
 
 /** The route role rules `npm start` uses when `PATGATE_ROUTE_ROLES` is not set: the demo admin route needs `admin`. */
 export const DEMO_ROUTE_ROLES = Object.freeze({ '* /demo/admin/*': ['admin'] });

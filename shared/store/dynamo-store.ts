@@ -8,6 +8,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type QueryCommandInput,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { AppError, isAppError } from '../errors.js';
@@ -199,27 +200,25 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     }
   }
 
-  async function queryAll(pk: string, skPrefix: string): Promise<Item[]> {
+  /** Runs a Query to its last page. */
+  async function queryPages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
     const items: Item[] = [];
     let ExclusiveStartKey: Item | undefined;
     do {
-      const out = await send(() =>
-        client.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: { ':pk': S(pk), ':sk': S(skPrefix) },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        ),
-      );
+      const out = await send(() => client.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey })));
       items.push(...(out.Items ?? []));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
   }
+
+  const queryAll = (pk: string, skPrefix: string): Promise<Item[]> =>
+    queryPages({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': S(pk), ':sk': S(skPrefix) },
+      ConsistentRead: true,
+    });
 
   const deleteKey = (pk: string, sk: string) => send(() => client.send(new DeleteItemCommand({ TableName, Key: key(pk, sk) })));
 
@@ -326,25 +325,13 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     },
 
     async listUsers() {
-      const users: UserRecord[] = [];
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const out = await send(() =>
-          client.send(
-            new QueryCommand({
-              TableName,
-              IndexName: GSI.name,
-              KeyConditionExpression: '#g = :users',
-              ExpressionAttributeNames: { '#g': GSI.partitionKey },
-              ExpressionAttributeValues: { ':users': S('USERS') },
-              ExclusiveStartKey,
-            }),
-          ),
-        );
-        users.push(...(out.Items ?? []).map(itemToUser));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return users;
+      const items = await queryPages({
+        IndexName: GSI.name,
+        KeyConditionExpression: '#g = :users',
+        ExpressionAttributeNames: { '#g': GSI.partitionKey },
+        ExpressionAttributeValues: { ':users': S('USERS') },
+      });
+      return items.map(itemToUser);
     },
 
     async updateUser(id, patch, now, expected) {
