@@ -20,6 +20,8 @@ export interface Config {
   /** Another DynamoDB endpoint (dynalite); absent on AWS. */
   readonly dynamodbEndpoint?: string;
   readonly region: string;
+  /** Limit of one DynamoDB call, retries included, milliseconds (default 900). */
+  readonly dynamodbTimeoutMs: number;
   /** The `iss` of every token, checked on verification. */
   readonly issuer: string;
   readonly keys: KeySource;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     tableName: env.TABLE_NAME?.trim() || 'patgate',
     ...(dynamodbEndpoint ? { dynamodbEndpoint } : {}),
     region: env.AWS_REGION?.trim() || 'us-east-1',
+    dynamodbTimeoutMs: int(env, 'PATGATE_DYNAMODB_TIMEOUT_MS', 900, 100, 30_000),
     issuer: env.PATGATE_ISSUER?.trim() || 'patgate',
     keys,
     sessionTtlSeconds: int(env, 'PATGATE_SESSION_TTL_SECONDS', 604_800, 60, 31_536_000),

@@ -25,12 +25,22 @@ export async function loadKeys(config: Config, opts: WireOptions): Promise<{ sig
   }
 }
 
+/** The DynamoDB client a configuration asks for: endpoint, region and call limit. */
+export function createDynamoClientFor(config: Config): ReturnType<typeof createDynamoClient> {
+  return createDynamoClient({
+    tableName: config.tableName,
+    region: config.region,
+    deadlineMs: config.dynamodbTimeoutMs,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+  });
+}
+
 /**
  * Wires the real parts for a configuration: the DynamoDB client and store,
  * the keys, and the runtime. Called once per process, at cold start.
  */
 export async function wireRuntime(config: Config, opts: WireOptions): Promise<Runtime> {
-  const client = createDynamoClient({ tableName: config.tableName, region: config.region, ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}) });
+  const client = createDynamoClientFor(config);
   const store = createDynamoStore(client, config.tableName);
   const { signer, publicKeys } = await loadKeys(config, opts);
   return createRuntime({ config, store, publicKeys, ...(signer ? { signer } : {}) });

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../shared/config.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { createDynamoClient, createDynamoStore } from '../../shared/store/dynamo-store.js';
+import { createDynamoClientFor } from '../../shared/wiring.js';
 import type { Store } from '../../shared/store/store.js';
 
 /** The store a CLI command works on, and how to let go of it. */
@@ -12,6 +13,9 @@ export interface StoreTarget {
   readonly where: string;
   close(): Promise<void>;
 }
+
+/** Call limit on the local engine, which shares the machine with the server. */
+const LOCAL_DEADLINE_MS = 5000;
 
 /** Where the CLI was told to look. */
 export interface StoreChoice {
@@ -79,8 +83,10 @@ async function runningEngine(dataDir: string): Promise<{ endpoint: string; pid: 
  */
 export async function openStore(choice: StoreChoice, env: Env): Promise<StoreTarget> {
   if (choice.table !== undefined || env.TABLE_NAME?.trim() || env.DYNAMODB_ENDPOINT?.trim()) {
-    const config = loadConfig({ ...env, ...(choice.table !== undefined ? { TABLE_NAME: choice.table } : {}) });
-    const client = createDynamoClient({ tableName: config.tableName, region: config.region, ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}) });
+    // A person waits on the CLI, and its first AWS call also resolves
+    // credentials (SSO, a profile): a generous limit unless one is set.
+    const config = loadConfig({ PATGATE_DYNAMODB_TIMEOUT_MS: '10000', ...env, ...(choice.table !== undefined ? { TABLE_NAME: choice.table } : {}) });
+    const client = createDynamoClientFor(config);
     // A deployed table is made by the stack; a local endpoint may still be empty.
     if (config.dynamodbEndpoint) {
       await ensureTable(client, config.tableName).catch((err: unknown) => {
@@ -109,7 +115,7 @@ export async function openStore(choice: StoreChoice, env: Env): Promise<StoreTar
 async function openDataFolder(dataDir: string, tableName: string): Promise<StoreTarget> {
   const running = await runningEngine(dataDir);
   if (running) {
-    const client = createDynamoClient({ tableName, endpoint: running.endpoint });
+    const client = createDynamoClient({ tableName, endpoint: running.endpoint, deadlineMs: LOCAL_DEADLINE_MS });
     try {
       await ensureTable(client, tableName);
     } catch {
@@ -125,7 +131,7 @@ async function openDataFolder(dataDir: string, tableName: string): Promise<Store
   // Loaded only here: a deployed table needs no local engine (and dynalite is not in the bundle).
   const { startEmbeddedEngine } = await import('../local/embedded-engine.js');
   const engine = await startEmbeddedEngine(dataDir);
-  const client = createDynamoClient({ tableName, endpoint: engine.endpoint });
+  const client = createDynamoClient({ tableName, endpoint: engine.endpoint, deadlineMs: LOCAL_DEADLINE_MS });
   try {
     await ensureTable(client, tableName);
   } catch (err) {

@@ -8,9 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../../shared/config.js';
-import { createDynamoClient } from '../../shared/store/dynamo-store.js';
 import { ensureTable } from '../../shared/store/create-table.js';
-import { wireRuntime } from '../../shared/wiring.js';
+import { createDynamoClientFor, wireRuntime } from '../../shared/wiring.js';
 import { MAX_BODY_BYTES } from '../../shared/http/app.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './embedded-engine.js';
@@ -67,6 +66,9 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   if (!env.DYNAMODB_ENDPOINT && !env.TABLE_NAME) {
     engine = await startEmbeddedEngine(dataDir);
     env.DYNAMODB_ENDPOINT = engine.endpoint;
+    // The embedded engine shares this machine's CPU with everything else on
+    // it; the 900 ms default is a bound for DynamoDB on AWS.
+    env.PATGATE_DYNAMODB_TIMEOUT_MS ||= '5000';
   }
   env.PATGATE_DATA_DIR = dataDir;
   env.PATGATE_SIGNING_KEY_FILE ||= resolve(dataDir, 'signing-key.pem');
@@ -74,7 +76,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   if (env.PATGATE_ROUTE_ROLES === undefined) env.PATGATE_ROUTE_ROLES = JSON.stringify(DEMO_ROUTE_ROLES);
   const config = loadConfig(env);
   if (config.dynamodbEndpoint) {
-    await ensureTable(createDynamoClient({ tableName: config.tableName, endpoint: config.dynamodbEndpoint, region: config.region }), config.tableName);
+    await ensureTable(createDynamoClientFor(config), config.tableName);
   }
   const runtime = await wireRuntime(config, { sign: true });
   const admin = await bootstrapAdmin(runtime, env);

@@ -52,15 +52,14 @@ export interface DynamoStoreOptions {
   region?: string;
   /** Extra client configuration (tests add middleware through `client`). */
   clientConfig?: DynamoDBClientConfig;
+  /** One call's limit, retries included (default {@link CALL_DEADLINE_MS}); each attempt gets half. */
+  deadlineMs?: number;
 }
 
-/** One attempt's limit, connecting included. */
-const ATTEMPT_TIMEOUT_MS = 450;
-
 /**
- * One call's limit, retries and backoff included (a throttled retry may back
- * off up to a second). Two calls (the authorizer's read, then a due
- * `last_used` write) still end within two seconds.
+ * One call's default limit, retries and backoff included. Each of the two
+ * attempts gets half of it, connecting included. Two calls (the authorizer's
+ * read, then a due `last_used` write) still end within two seconds.
  */
 export const CALL_DEADLINE_MS = 900;
 
@@ -80,16 +79,18 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * store failure ends a request within about two seconds.
  */
 export function createDynamoClient(options: DynamoStoreOptions): DynamoDBClient {
+  const deadlineMs = options.deadlineMs ?? CALL_DEADLINE_MS;
+  const attemptMs = Math.max(50, Math.floor(deadlineMs / 2));
   const client = new DynamoDBClient({
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 2,
     // Without throwOnRequestTimeout the SDK only warns and waits on a silent server forever.
-    requestHandler: { connectionTimeout: 300, requestTimeout: ATTEMPT_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: Math.min(300, attemptMs), requestTimeout: attemptMs, throwOnRequestTimeout: true },
     ...options.clientConfig,
   });
   // The initialize step wraps the retry loop: this bounds the whole call.
-  client.middlewareStack.add((next) => (args) => withDeadline(next(args), CALL_DEADLINE_MS), { step: 'initialize', name: 'patgateCallDeadline' });
+  client.middlewareStack.add((next) => (args) => withDeadline(next(args), deadlineMs), { step: 'initialize', name: 'patgateCallDeadline' });
   return client;
 }
 

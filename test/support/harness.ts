@@ -32,7 +32,9 @@ export const dynamoEndpoint = (): string => inject('dynamoEndpoint');
 /** A fresh table on the shared dynalite. */
 export async function freshTable(client?: DynamoDBClient): Promise<{ tableName: string; client: DynamoDBClient }> {
   const tableName = `t-${randomUUID()}`;
-  const c = client ?? createDynamoClient({ tableName, endpoint: dynamoEndpoint() });
+  // A generous call limit: the suite shares two cores with Chromium and CDK
+  // synths, and only the tests of the limit itself need the tight default.
+  const c = client ?? createDynamoClient({ tableName, endpoint: dynamoEndpoint(), deadlineMs: 10_000 });
   await ensureTable(c, tableName);
   return { tableName, client: c };
 }
