@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../shared/config.js';
 import { ensureTable } from '../../shared/store/create-table.js';
 import { createDynamoClient, createDynamoStore } from '../../shared/store/dynamo-store.js';
 import { createDynamoClientFor } from '../../shared/wiring.js';
 import type { Store } from '../../shared/store/store.js';
+import { ENGINE_FILE, readRunningEngine } from '../local/engine-file.js';
 
 /** The store a CLI command works on, and how to let go of it. */
 export interface StoreTarget {
@@ -31,43 +31,6 @@ export class StoreOpenError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/**
- * The running server's engine file: `ENGINE_FILE` of ../local/embedded-engine.ts
- * (a test keeps the two equal). Not imported from there, because that module
- * loads dynalite, which a CLI working on a deployed table must not need.
- */
-export const CLI_ENGINE_FILE = 'engine.json';
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** The running server's engine endpoint from `engine.json`, if that server is alive. */
-async function runningEngine(dataDir: string): Promise<{ endpoint: string; pid: number } | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(join(dataDir, CLI_ENGINE_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let parsed: { endpoint?: unknown; pid?: unknown };
-  try {
-    parsed = JSON.parse(raw) as typeof parsed;
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed.endpoint !== 'string' || typeof parsed.pid !== 'number') return undefined;
-  // A server killed without cleaning up leaves the file behind; its lock died with it.
-  return isAlive(parsed.pid) ? { endpoint: parsed.endpoint, pid: parsed.pid } : undefined;
-}
 
 /**
  * Finds the data exactly where `npm start` would:
@@ -113,7 +76,7 @@ export async function openStore(choice: StoreChoice, env: Env): Promise<StoreTar
 
 /** The local data folder: through the running server's engine, or an engine of our own. */
 async function openDataFolder(dataDir: string, tableName: string): Promise<StoreTarget> {
-  const running = await runningEngine(dataDir);
+  const running = await readRunningEngine(dataDir);
   if (running) {
     const client = createDynamoClient({ tableName, endpoint: running.endpoint, deadlineMs: LOCAL_DEADLINE_MS });
     try {
@@ -122,7 +85,7 @@ async function openDataFolder(dataDir: string, tableName: string): Promise<Store
       client.destroy();
       throw new StoreOpenError(
         `the patgate server (pid ${running.pid}) holds ${dataDir} but its engine does not answer at ${running.endpoint}; ` +
-          `stop that server, or if none is running remove ${join(dataDir, CLI_ENGINE_FILE)}`,
+          `stop that server, or if none is running remove ${join(dataDir, ENGINE_FILE)}`,
       );
     }
     return { store: createDynamoStore(client, tableName), where: `${dataDir} (through the running server's engine)`, close: async () => client.destroy() };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../../shared/errors.js';
 import type { Runtime } from '../../shared/runtime.js';
+import { createUserAdminService } from '../../shared/users/user-admin-service.js';
 import { ADMIN_ROLE } from '../../shared/users/user-rules.js';
 
 /** What happened to the first admin. */
@@ -16,7 +17,8 @@ export async function bootstrapAdmin(rt: Runtime, env: Readonly<Record<string, s
   const given = env.PATGATE_ADMIN_PASSWORD;
   const password = given || randomBytes(18).toString('base64url');
   try {
-    await rt.users.create({ email, password, roles: [ADMIN_ROLE] });
+    // Through the admin service, so the last-admin guard counts this admin at once.
+    await createUserAdminService({ store: rt.store, passwords: rt.passwords, clock: rt.clock }).create({ email, password, roles: [ADMIN_ROLE] });
   } catch (err) {
     // Another process created it first: fine.
     if (isAppError(err, 'conflict')) return { created: false, email };

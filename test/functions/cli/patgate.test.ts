@@ -3,8 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_ENGINE_FILE } from '../../../functions/cli/open-store.js';
-import { ENGINE_FILE } from '../../../functions/local/embedded-engine.js';
+import { ENGINE_FILE } from '../../../functions/local/engine-file.js';
 import { startLocalServer, type LocalServer } from '../../../functions/local/server.js';
 import { loadConfig } from '../../../shared/config.js';
 import { createDynamoStore } from '../../../shared/store/dynamo-store.js';
@@ -279,9 +278,5 @@ describe('patgate CLI', () => {
     expect(JSON.parse(await readFile(join(dataDir, ENGINE_FILE), 'utf8'))).toEqual(engine);
     expect((await fetch(`${server.url}${BASE}/auth/login`, { method: 'POST', headers: basic('root@example.com') })).status).toBe(200);
     await server.close();
-  });
-
-  it('reads the same engine file name the local server writes', () => {
-    expect(CLI_ENGINE_FILE).toBe(ENGINE_FILE);
   });
 });

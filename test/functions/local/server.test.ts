@@ -63,6 +63,16 @@ describe('local server', () => {
     await s.close();
   });
 
+  it('refuses a second server on a data folder that a running server holds', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pg-data-'));
+    dirs.push(dataDir);
+    const first = await start({ PATGATE_DATA_DIR: dataDir });
+    await expect(start({ PATGATE_DATA_DIR: dataDir })).rejects.toThrow(/is in use by another patgate process \(pid \d+/);
+    await first.close();
+    const again = await start({ PATGATE_DATA_DIR: dataDir });
+    await again.close();
+  });
+
   it('fails at start with a clear message for a bad configuration', async () => {
     await expect(startLocalServer({ env: { PORT: '0', PATGATE_DATA_DIR: join(tmpdir(), 'unused'), PATGATE_SESSION_TTL_SECONDS: 'soon' }, announce: false })).rejects.toThrow(
       /PATGATE_SESSION_TTL_SECONDS must be a whole number/,
