@@ -19,7 +19,11 @@ export interface Config {
   readonly tableName: string;
   /** Another DynamoDB endpoint (dynalite); absent on AWS. */
   readonly dynamodbEndpoint?: string;
-  readonly region: string;
+  /**
+   * `AWS_REGION` (or `AWS_DEFAULT_REGION`). Absent: the SDK's own region
+   * chain decides (the profile's region), and a local endpoint uses us-east-1.
+   */
+  readonly region?: string;
   /** Limit of one DynamoDB call, retries included, milliseconds (default 900). */
   readonly dynamodbTimeoutMs: number;
   /** The `iss` of every token, checked on verification. */
@@ -103,10 +107,11 @@ export function loadConfig(env: Env = process.env): Config {
       })
     : Object.freeze({ kind: 'file' as const, path: env.PATGATE_SIGNING_KEY_FILE?.trim() || `${env.PATGATE_DATA_DIR?.trim() || '.patgate'}/signing-key.pem` });
   const dynamodbEndpoint = env.DYNAMODB_ENDPOINT?.trim();
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   const config: Config = {
+    ...(region ? { region } : {}),
     tableName: env.TABLE_NAME?.trim() || 'patgate',
     ...(dynamodbEndpoint ? { dynamodbEndpoint } : {}),
-    region: env.AWS_REGION?.trim() || 'us-east-1',
     dynamodbTimeoutMs: int(env, 'PATGATE_DYNAMODB_TIMEOUT_MS', 900, 100, 30_000),
     issuer: env.PATGATE_ISSUER?.trim() || 'patgate',
     keys,

@@ -20,7 +20,7 @@ export async function loadKeys(config: Config, opts: WireOptions): Promise<{ sig
     case 'kms': {
       // Imported here so local runs never load (or pay for) the KMS client.
       const { createKmsClient, loadKmsKeys } = await import('./tokens/kms-signer.js');
-      return loadKmsKeys(createKmsClient({ region: config.region }), config.keys, opts);
+      return loadKmsKeys(createKmsClient(config.region ? { region: config.region } : {}), config.keys, opts);
     }
   }
 }
@@ -29,7 +29,7 @@ export async function loadKeys(config: Config, opts: WireOptions): Promise<{ sig
 export function createDynamoClientFor(config: Config): ReturnType<typeof createDynamoClient> {
   return createDynamoClient({
     tableName: config.tableName,
-    region: config.region,
+    ...(config.region ? { region: config.region } : {}),
     deadlineMs: config.dynamodbTimeoutMs,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
   });

@@ -59,7 +59,7 @@ export async function openStore(choice: StoreChoice, env: Env): Promise<StoreTar
     }
     return {
       store: createDynamoStore(client, config.tableName),
-      where: `table ${config.tableName}${config.dynamodbEndpoint ? ` at ${config.dynamodbEndpoint}` : ` in ${config.region}`}`,
+      where: `table ${config.tableName}${config.dynamodbEndpoint ? ` at ${config.dynamodbEndpoint}` : ` in ${config.region ?? 'the default AWS region'}`}`,
       close: async () => client.destroy(),
     };
   }

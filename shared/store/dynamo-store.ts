@@ -82,7 +82,8 @@ export function createDynamoClient(options: DynamoStoreOptions): DynamoDBClient 
   const deadlineMs = options.deadlineMs ?? CALL_DEADLINE_MS;
   const attemptMs = Math.max(50, Math.floor(deadlineMs / 2));
   const client = new DynamoDBClient({
-    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    // No region: the SDK's chain (environment, profile) decides; a local engine ignores it.
+    ...(options.region ? { region: options.region } : options.endpoint ? { region: 'us-east-1' } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 2,
     // Without throwOnRequestTimeout the SDK only warns and waits on a silent server forever.

@@ -19,7 +19,8 @@ export interface KmsSigner extends Signer {
 
 /** Options for {@link createKmsClient}. */
 export interface KmsClientOptions {
-  region: string;
+  /** Absent: the SDK's region chain decides. */
+  region?: string;
   /** Another KMS endpoint (tests' stand-in); absent means AWS (or `AWS_ENDPOINT_URL_KMS`). */
   endpoint?: string;
   /** Extra client configuration (tests pass credentials). */
@@ -32,7 +33,7 @@ export interface KmsClientOptions {
  */
 export function createKmsClient(options: KmsClientOptions): KMSClient {
   return new KMSClient({
-    region: options.region,
+    ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 300, requestTimeout: 800 },

@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(() => ((c as { issuer: string }).issuer = 'x')).toThrow();
   });
 
+  it('leaves the region to the SDK unless AWS_REGION or AWS_DEFAULT_REGION is set', () => {
+    expect(loadConfig({}).region).toBeUndefined();
+    expect(loadConfig({ AWS_DEFAULT_REGION: 'eu-north-1' }).region).toBe('eu-north-1');
+    expect(loadConfig({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-north-1' }).region).toBe('eu-west-1');
+  });
+
   it('reads KMS key ids, trusting the signing key and the older ones', () => {
     const c = loadConfig({ PATGATE_KMS_KEY_ID: 'new', PATGATE_KMS_VERIFY_KEY_IDS: 'old, new ,' });
     expect(c.keys).toEqual({ kind: 'kms', signingKeyId: 'new', verifyKeyIds: ['new', 'old'] });
