@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { describeError, silentLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Store } from './store/store.js';
 import type { PublicKeyJwk, Signer } from './tokens/signer.js';
@@ -20,6 +21,8 @@ export interface RuntimeDeps {
   publicKeys: readonly PublicKeyJwk[];
   clock?: Clock;
   passwords?: PasswordHasher;
+  /** Told about failures that do not fail a request (a `last_used` write). */
+  logger?: Logger;
 }
 
 /** Everything the handlers use, built once per process. */
@@ -47,7 +50,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const clock = deps.clock ?? systemClock;
   const passwords = deps.passwords ?? createPasswordHasher();
   const verifier = await createTokenVerifier({ keys: deps.publicKeys, issuer: config.issuer, clockSkewSeconds: config.clockSkewSeconds, clock });
-  const authenticator = createAuthenticator({ verifier, store, clock });
+  const logger = deps.logger ?? silentLogger;
+  const authenticator = createAuthenticator({ verifier, store, clock, onTouchError: (err) => logger.warn('could not record a token use (last_used)', describeError(err)) });
   const users = createUserService({ store, passwords, clock });
   let tokens: TokenService | undefined;
   let login: LoginService | undefined;

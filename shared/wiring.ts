@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { Logger } from './logger.js';
 import { createDynamoClient, createDynamoStore } from './store/dynamo-store.js';
 import { loadOrCreateKeyFile } from './tokens/local-signer.js';
 import type { PublicKeyJwk, Signer } from './tokens/signer.js';
@@ -8,6 +9,8 @@ import { createRuntime, type Runtime } from './runtime.js';
 export interface WireOptions {
   /** Build a signer (the management API); the authorizer leaves this off. */
   sign: boolean;
+  /** Where the runtime reports failures that do not fail a request. */
+  logger?: Logger;
 }
 
 /** The signing and verification keys for a configuration. */
@@ -43,5 +46,5 @@ export async function wireRuntime(config: Config, opts: WireOptions): Promise<Ru
   const client = createDynamoClientFor(config);
   const store = createDynamoStore(client, config.tableName);
   const { signer, publicKeys } = await loadKeys(config, opts);
-  return createRuntime({ config, store, publicKeys, ...(signer ? { signer } : {}) });
+  return createRuntime({ config, store, publicKeys, ...(signer ? { signer } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
 }

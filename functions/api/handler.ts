@@ -8,7 +8,8 @@ import { createApp } from '../../shared/http/app.js';
 import { createConsoleLogger } from '../../shared/logger.js';
 import { wireRuntime } from '../../shared/wiring.js';
 
-const runtime = await wireRuntime(loadConfig(process.env), { sign: true });
+const logger = createConsoleLogger('patgate-api');
+const runtime = await wireRuntime(loadConfig(process.env), { sign: true, logger });
 
 /** The Lambda entry point. */
-export const handler = handle(createApp({ runtime, logger: createConsoleLogger('patgate-api') }));
+export const handler = handle(createApp({ runtime, logger }));

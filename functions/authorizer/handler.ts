@@ -7,7 +7,8 @@ import { createConsoleLogger } from '../../shared/logger.js';
 import { wireRuntime } from '../../shared/wiring.js';
 import { createAuthorizerHandler } from './create-handler.js';
 
-const runtime = await wireRuntime(loadConfig(process.env), { sign: false });
+const logger = createConsoleLogger('patgate-authorizer');
+const runtime = await wireRuntime(loadConfig(process.env), { sign: false, logger });
 
 /** The Lambda entry point: REST TOKEN/REQUEST, HTTP API 1.0 and 2.0 (simple responses) events. */
-export const handler = createAuthorizerHandler({ runtime, logger: createConsoleLogger('patgate-authorizer') });
+export const handler = createAuthorizerHandler({ runtime, logger });

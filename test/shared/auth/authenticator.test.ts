@@ -110,3 +110,17 @@ describe('bearerToken', () => {
     }
   });
 });
+
+describe('authenticator last_used bookkeeping', () => {
+  it('accepts the PAT and reports the failure when the last_used write fails', async () => {
+    const { createAuthenticator } = await import('../../../shared/auth/authenticator.js');
+    const h = await createHarness();
+    const u = await h.user();
+    const pat = await h.pat(await h.login(u.email, u.password), 'ci');
+    const failures: unknown[] = [];
+    const store = { ...h.store, touchToken: async () => { throw new Error('write refused'); } };
+    const auth = createAuthenticator({ verifier: h.runtime.verifier, store, clock: h.clock, onTouchError: (err) => failures.push(err) });
+    await expect(auth.authenticate(pat)).resolves.toMatchObject({ user: { id: u.id } });
+    expect(failures).toHaveLength(1);
+  });
+});
