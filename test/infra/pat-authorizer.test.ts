@@ -16,12 +16,16 @@ const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-
 const OLD_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555';
 const backend = (stack: Stack, id = 'Backend') => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({statusCode:200})') });
 
-let current: TestApp | undefined;
-afterEach(() => current?.dispose());
+// Every app a test makes: a test may make several, and each leaves a folder.
+const apps: TestApp[] = [];
+afterEach(() => {
+  for (const app of apps.splice(0)) app.dispose();
+});
 
 /** A stack in another app that imports patgate's table and key by name and ARN, as a README user would. */
 function consumer(props: Partial<PatAuthorizerProps> | ((stack: Stack) => Partial<PatAuthorizerProps>) = {}) {
-  current = testApp({}, { cfnValidation: false });
+  const current = testApp({}, { cfnValidation: false });
+  apps.push(current);
   const stack = new Stack(current.app, 'Consumer', { env: { account: '111122223333', region: 'eu-west-1' } });
   const pat = new PatAuthorizer(stack, 'Pat', {
     table: dynamodb.TableV2.fromTableArn(stack, 'PatgateTable', TABLE_ARN),
