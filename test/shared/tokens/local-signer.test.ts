@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, importJWK } from 'jose';
@@ -15,6 +15,7 @@ describe('local signer', () => {
     expect(await readFile(path, 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
     const again = await loadOrCreateKeyFile(path);
     expect(again.kid).toBe(first.kid);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('signs ES256 JWS that jose verifies with the published public key', async () => {
