@@ -4,8 +4,7 @@
  * printed, never asserted (the request count is also asserted in a test).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,7 +12,6 @@ import { importJWK, jwtVerify } from 'jose';
 import { createAuthorizerHandler, type AuthorizerHandler } from '../functions/authorizer/create-handler.js';
 import { createDynamoClient, createDynamoStore } from '../shared/store/dynamo-store.js';
 import { createRuntime } from '../shared/runtime.js';
-import { buildAll } from '../scripts/build.js';
 import { countRequests } from '../test/support/request-counter.js';
 import { bundleSize } from './bundle-size.js';
 import { startFixture, type BenchFixture } from './fixture.js';
@@ -21,11 +19,12 @@ import { callsPerSecond, interleaved, median, perCallMicros } from './measure.js
 
 const run = promisify(execFile);
 
-// The bundles are built by the same build as dist/, into a folder of the
-// bench's own, so a concurrent `npm run build` cannot swap files mid-run.
-const outDir = await mkdtemp(join(tmpdir(), 'patgate-bench-dist-'));
-await buildAll(outDir);
-const BUNDLE_DIR = resolve(process.env.BENCH_BUNDLE_DIR ?? join(outDir, 'authorizer'));
+// The very files that deploy: `npm run bench` runs `npm run build` first.
+const BUNDLE_DIR = resolve(process.env.BENCH_BUNDLE_DIR ?? 'dist/authorizer');
+if (!existsSync(join(BUNDLE_DIR, 'index.mjs'))) {
+  console.error(`no bundle at ${BUNDLE_DIR}/index.mjs: run \`npm run bench\` (it builds first) or \`npm run build\``);
+  process.exit(1);
+}
 const BUNDLE = resolve(BUNDLE_DIR, 'index.mjs');
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/reports/2026';
 const tokenEvent = (token: string) => ({ type: 'TOKEN' as const, authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN });
@@ -137,5 +136,4 @@ try {
   for (const [name, value, goal] of rows) console.log(`${name.padEnd(w[0]!)}  ${value.padEnd(w[1]!)}  ${goal}`);
 } finally {
   await fx.close();
-  await rm(outDir, { recursive: true, force: true });
 }
