@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { loadConfig } from '../shared/config.js';
 import { ensureTable } from '../shared/store/create-table.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, createDynamoStore } from '../shared/store/dynamo-store.js';
 import { createRuntime, type Runtime } from '../shared/runtime.js';
 import { loadOrCreateKeyFile } from '../shared/tokens/local-signer.js';
@@ -30,14 +31,36 @@ export interface BenchFixture {
   close(): Promise<void>;
 }
 
-/** Starts the fixture. */
-export async function startFixture(): Promise<BenchFixture> {
+/** An in-process dynalite with one table, for a benchmark. */
+export interface BenchEngine {
+  endpoint: string;
+  tableName: string;
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite in memory and creates `tableName` from the table definition. */
+export async function startBenchEngine(tableName: string): Promise<BenchEngine> {
   const server: Server = dynalite({ createTableMs: 0 });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const tableName = 'patgate-bench';
   const client = createDynamoClient({ tableName, endpoint });
   await ensureTable(client, tableName);
+  return {
+    endpoint,
+    tableName,
+    client,
+    async close() {
+      client.destroy();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
+/** Starts the fixture. */
+export async function startFixture(): Promise<BenchFixture> {
+  const engine = await startBenchEngine('patgate-bench');
+  const { endpoint, tableName, client } = engine;
   const dir = await mkdtemp(join(tmpdir(), 'patgate-bench-'));
   const keyFile = join(dir, 'signing-key.pem');
   const signer = await loadOrCreateKeyFile(keyFile);
@@ -65,8 +88,7 @@ export async function startFixture(): Promise<BenchFixture> {
       ...extra,
     }),
     async close() {
-      client.destroy();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      await engine.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

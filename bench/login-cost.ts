@@ -2,35 +2,28 @@
  * `npx tsx bench/login-cost.ts`: what a login costs with the production
  * scrypt parameters, and whether an unknown email costs the same as a wrong
  * password (it should, so timing does not reveal accounts). Also the CLI's
- * wall time per command. Figures are printed, never asserted.
+ * wall time per command (run `npm run build` first). Figures are printed,
+ * never asserted.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo, Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-// dynalite ships no types.
-// @ts-expect-error no declaration file
-import dynalite from 'dynalite';
 import { loadConfig } from '../shared/config.js';
-import { ensureTable } from '../shared/store/create-table.js';
-import { createDynamoClient, createDynamoStore } from '../shared/store/dynamo-store.js';
+import { createDynamoStore } from '../shared/store/dynamo-store.js';
 import { createRuntime } from '../shared/runtime.js';
 import { generateLocalSigner } from '../shared/tokens/local-signer.js';
 import { createPasswordHasher, DEFAULT_SCRYPT_PARAMS } from '../shared/users/password-hasher.js';
-import { buildAll } from '../scripts/build.js';
+import { startBenchEngine } from './fixture.js';
 import { median } from './measure.js';
 
 const ROUNDS = 15;
 const PASSWORD = 'a long bench password';
 
-const server: Server = dynalite({ createTableMs: 0 });
-await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const tableName = 'patgate-login-bench';
-const client = createDynamoClient({ tableName, endpoint });
-await ensureTable(client, tableName);
+const engine = await startBenchEngine('patgate-login-bench');
+const { endpoint, tableName, client } = engine;
 const store = createDynamoStore(client, tableName);
 const signer = await generateLocalSigner();
 const passwords = createPasswordHasher();
@@ -65,13 +58,12 @@ console.log(`  login, wrong password (401)            ${ms(wrong)}`);
 console.log(`  login, unknown email (401)             ${ms(unknown)}`);
 console.log(`  unknown minus wrong                    ${(median(unknown) - median(wrong)).toFixed(1)} ms`);
 
-// The CLI, as a user runs it: node on the built bundle.
-// Built into a folder of its own (a concurrent build cannot swap files), inside
-// the repository: the bundle finds dynalite, left out of it, in node_modules.
-await mkdir('node_modules/.cache', { recursive: true });
-const outDir = await mkdtemp(resolve('node_modules/.cache/patgate-bench-dist-'));
-await buildAll(outDir);
-const bin = resolve(outDir, 'cli/patgate.mjs');
+// The CLI, as a user runs it: node on the built bundle in dist/.
+const bin = resolve('dist/cli/patgate.mjs');
+if (!existsSync(bin)) {
+  console.error('no dist/cli/patgate.mjs: run `npm run build` first');
+  process.exit(1);
+}
 const dataDir = await mkdtemp(join(tmpdir(), 'patgate-bench-data-'));
 const run = promisify(execFile);
 const cli = async (args: string[], env: Record<string, string>) => {
@@ -92,6 +84,5 @@ console.log(`  --help                                      ${ms(help)}`);
 console.log(`  users list, data folder (starts its engine) ${ms(own)}`);
 console.log(`  users list, a running engine (--table)      ${ms(shared)}`);
 
-client.destroy();
-await new Promise<void>((ok) => server.close(() => ok()));
-await Promise.all([outDir, dataDir].map((d) => rm(d, { recursive: true, force: true })));
+await engine.close();
+await rm(dataDir, { recursive: true, force: true });
