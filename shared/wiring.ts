@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createDynamoClient, createDynamoStore } from './store/dynamo-store.js';
-import { loadOrCreateKeyFile } from './tokens/local-signer.js';
+import { loadKeyFile, loadOrCreateKeyFile } from './tokens/local-signer.js';
 import type { PublicKeyJwk, Signer } from './tokens/signer.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
@@ -17,7 +17,8 @@ export interface WireOptions {
 export async function loadKeys(config: Config, opts: WireOptions): Promise<{ signer?: Signer; publicKeys: PublicKeyJwk[] }> {
   switch (config.keys.kind) {
     case 'file': {
-      const signer = await loadOrCreateKeyFile(config.keys.path);
+      // Only the signing side may create the key; a verifier reads what exists.
+      const signer = await (opts.sign ? loadOrCreateKeyFile : loadKeyFile)(config.keys.path);
       return { ...(opts.sign ? { signer } : {}), publicKeys: [signer.publicJwk] };
     }
     case 'kms': {

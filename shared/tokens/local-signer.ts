@@ -34,6 +34,21 @@ export async function generateLocalSigner(): Promise<LocalSigner> {
 }
 
 /**
+ * Loads an existing key file, for a process that only verifies (the
+ * authorizer): it must never make a key of its own.
+ */
+export async function loadKeyFile(path: string): Promise<LocalSigner> {
+  try {
+    return await createLocalSigner(await readFile(path, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`no signing key at ${path}: start the management API (npm start) first, or set PATGATE_SIGNING_KEY_FILE`);
+    }
+    throw err;
+  }
+}
+
+/**
  * Loads the signing key from `path`, or generates one there on first use.
  * The file is written with mode 0600 so only its owner can read it.
  */

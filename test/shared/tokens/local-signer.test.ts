@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { generateLocalSigner, loadOrCreateKeyFile } from '../../../shared/tokens/local-signer.js';
+import { generateLocalSigner, loadKeyFile, loadOrCreateKeyFile } from '../../../shared/tokens/local-signer.js';
 import { createTokenMinter } from '../../../shared/tokens/token-signer.js';
 
 describe('local signer', () => {
@@ -15,6 +15,13 @@ describe('local signer', () => {
     expect(await readFile(path, 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
     const again = await loadOrCreateKeyFile(path);
     expect(again.kid).toBe(first.kid);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to make a key for a process that only verifies', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pg-key-'));
+    await expect(loadKeyFile(join(dir, 'missing.pem'))).rejects.toThrow(/no signing key at .*missing\.pem/);
+    await expect(stat(join(dir, 'missing.pem'))).rejects.toThrow();
     await rm(dir, { recursive: true, force: true });
   });
 
