@@ -14,8 +14,8 @@ import {
 import { AppError, isAppError } from '../errors.js';
 import { TABLE } from '../table.js';
 import type { TokenKind } from '../tokens/claims.js';
-import type { Store, UserPatch } from './store.js';
-import type { AdminGuard, LoginFailures, TokenRecord, UserRecord, UserStatus, UserVersion } from './records.js';
+import type { Store } from './store.js';
+import type { TokenRecord, UserRecord, UserStatus, UserVersion } from './records.js';
 
 type Item = Record<string, AttributeValue>;
 
